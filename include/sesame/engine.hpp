@@ -1,0 +1,192 @@
+// Sesame — the Engine: staff operations, login, verification and sessions.
+//
+// Thread-safety: an Engine is safe to call from any number of threads at once. It holds no lock
+// while it calls a Transport; every other call goes straight to the Store.
+//
+// Staff operations take an Actor and check the permission named in their comment; without it they
+// return PERMISSION_DENIED. An actor of agency A never sees agency B's objects: they answer
+// NOT_FOUND, exactly as if they did not exist. A super admin may act in every agency.
+#pragma once
+
+#include "sesame/export.hpp"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sesame/clock.hpp"
+#include "sesame/model.hpp"
+#include "sesame/random.hpp"
+#include "sesame/status.hpp"
+#include "sesame/store.hpp"
+#include "sesame/transport.hpp"
+
+namespace sesame {
+
+// A member of agency staff, as the host authenticated them.
+struct Actor {
+    std::string id;          // the host's staff id, recorded in the audit log
+    Id agency_id = 0;        // the agency the actor belongs to (ignored for a super admin)
+    std::set<std::string> permissions;  // "create_portals", "update_clients", "view_messages", ...
+    bool super_admin = false;
+};
+
+// What the host knows of the visitor's HTTP request.
+struct RequestInfo {
+    std::string ip;
+    std::string user_agent;
+};
+
+struct EngineOptions {
+    std::shared_ptr<Store> store;                 // required
+    // The master key: 32 bytes from the host, or a key file (created with mode 0600 when absent).
+    // Exactly one of the two. The key never enters the store.
+    std::optional<std::vector<std::uint8_t>> master_key;
+    std::string key_file;
+    std::shared_ptr<Clock> clock;                 // default: SystemClock
+    std::shared_ptr<RandomSource> random;         // default: libsodium's randombytes_uniform
+    std::shared_ptr<Transport> sms_transport;     // live SMS; without it live SMS stays queued
+    std::shared_ptr<Transport> email_transport;   // live email; without it live email stays queued
+    // Receives every audit event after it is stored. Called on the thread of the operation.
+    std::function<void(const AuditEvent&)> audit_sink;
+};
+
+// ---- login results ------------------------------------------------------------------------
+
+struct LoginStarted {
+    std::string challenge_id;
+    Channel channel = Channel::sms;
+    std::string masked_destination;  // "•••-•••-4567", "a•••@example.org"
+    UnixTime expires_at = 0;
+    UnixTime resend_after = 0;       // the earliest time another code can be sent
+};
+
+struct ClientChoice {
+    Id client_id = 0;
+    std::string display_name;  // "Ann L." — first name and initial, enough to choose, no more
+};
+
+struct LoginVerified {
+    std::string token;                 // returned once; Sesame keeps only its hash
+    std::string session_id;
+    std::vector<ClientChoice> clients; // one, or several to choose from with select_client
+    std::optional<Id> client_id;       // set when exactly one client owns the contact
+    UnixTime expires_at = 0;           // absolute expiry
+    UnixTime idle_expires_at = 0;
+    std::string assurance = "aal1";    // one factor: something you have. Never more.
+};
+
+struct SessionInfo {
+    std::string session_id;
+    Id portal_id = 0;
+    Id agency_id = 0;
+    std::optional<Id> client_id;  // unset: call select_client first (check_session says SELECTION_REQUIRED)
+    std::string destination;
+    UnixTime created_at = 0;
+    UnixTime idle_expires_at = 0;
+    UnixTime absolute_expires_at = 0;
+    std::string assurance = "aal1";
+};
+
+class SESAME_CXX_API Engine {
+public:
+    // Opens an engine over a store. INVALID_ARGUMENT: no store, both or neither of master_key and
+    // key_file, a key that is not 32 bytes. CRYPTO: libsodium cannot start. STORAGE: the key file
+    // cannot be read or created.
+    static Result<std::unique_ptr<Engine>> open(EngineOptions options);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // ---- agencies (super admin) --------------------------------------------------------------
+    Result<Agency> create_agency(const Actor& actor, Agency agency);
+    // environment and send_mode change only for a super admin; staging never sends live.
+    Result<Agency> update_agency(const Actor& actor, const Agency& agency);
+    Result<Agency> get_agency(const Actor& actor, Id agency_id);
+    Result<AgencyPhone> add_agency_phone(const Actor& actor, Id agency_id, const std::string& number,
+                                         CarrierRegistration registration);
+    Result<AgencyPhone> set_carrier_registration(const Actor& actor, Id agency_id, Id phone_id,
+                                                 CarrierRegistration registration);
+    Result<std::vector<AgencyPhone>> list_agency_phones(const Actor& actor, Id agency_id);
+    Result<AgencyEmail> add_agency_email(const Actor& actor, Id agency_id, const std::string& address,
+                                         const std::string& display_name);
+    Result<std::vector<AgencyEmail>> list_agency_emails(const Actor& actor, Id agency_id);
+    // Overrides a built-in template for the agency (update_portals).
+    Status set_message_template(const Actor& actor, const MessageTemplate& t);
+
+    // ---- portals -----------------------------------------------------------------------------
+    Result<Portal> create_portal(const Actor& actor, Portal portal);          // create_portals
+    // update_portals. Turning Client Authentication off revokes the portal's sessions.
+    Result<Portal> update_portal(const Actor& actor, const Portal& portal);
+    Result<Portal> get_portal(const Actor& actor, Id portal_id);
+    Result<std::vector<Portal>> list_portals(const Actor& actor, Id agency_id);
+    // Public, no actor: what a host needs to serve a portal by its slug.
+    Result<Portal> find_portal(const std::string& slug);
+    // INVALID_ARGUMENT naming the field and its bound, or OK.
+    static Status validate_settings(const PortalSettings& s);
+
+    // ---- clients and contacts ----------------------------------------------------------------
+    Result<Client> create_client(const Actor& actor, Client client);          // create_clients
+    // update_clients. Archiving a client revokes its sessions.
+    Result<Client> update_client(const Actor& actor, const Client& client);
+    Result<Client> get_client(const Actor& actor, Id client_id);
+    Result<std::vector<Client>> list_clients(const Actor& actor, Id agency_id);
+    // create_contacts. `value` is a phone in any common format (parsed with the agency's region)
+    // or an email; it is stored normalised.
+    Result<Contact> add_contact(const Actor& actor, Id client_id, ContactKind kind, const std::string& value);
+    // update_contacts. A changed value or status revokes sessions made with the old value.
+    Result<Contact> update_contact(const Actor& actor, Id contact_id, const std::string& value,
+                                   ContactStatus status);
+    Result<std::vector<Contact>> list_contacts(const Actor& actor, Id client_id);
+
+    // view_messages: the client's messages, newest first. Simulated messages whole (the seed's test
+    // procedure reads the code there); live ones with the code redacted.
+    Result<std::vector<Message>> message_feed(const Actor& actor, Id client_id, std::size_t limit = 50);
+    // update_clients.
+    Result<std::vector<SessionInfo>> client_sessions(const Actor& actor, Id client_id);
+    Result<std::int64_t> revoke_client_sessions(const Actor& actor, Id client_id);
+    // super admin, or "view_audit" for the actor's own agency.
+    Result<std::vector<AuditEvent>> audit_log(const Actor& actor, Id agency_id, std::size_t limit = 100);
+
+    // ---- login -------------------------------------------------------------------------------
+    // `identifier`: a phone in any common format or an email. Fails, checked in this order, with
+    // AUTH_DISABLED, RATE_LIMITED (retry_after set), CONTACT_NOT_FOUND, CONTACT_INELIGIBLE,
+    // CHANNEL_UNAVAILABLE; INVALID_ARGUMENT when it is neither a phone nor an email. A portal in
+    // `uniform` mode answers unknown and ineligible contacts with a decoy challenge instead.
+    Result<LoginStarted> start_login(Id portal_id, const std::string& identifier, const RequestInfo& request);
+
+    // Checks the code. Every failure (wrong, expired, used, superseded, locked, unknown) is the same
+    // VERIFY_FAILED; the audit log keeps the true reason. RATE_LIMITED when the IP is over its limit.
+    Result<LoginVerified> verify_login(Id portal_id, const std::string& challenge_id, const std::string& code,
+                                       const RequestInfo& request);
+
+    // Binds the client the person chose. NOT_FOUND when the client does not own the session's
+    // contact; FAILED_PRECONDITION when a client is already bound.
+    Result<SessionInfo> select_client(Id portal_id, const std::string& token, Id client_id);
+
+    // The session behind a token. SESSION_INVALID for unknown, revoked, idle or expired tokens;
+    // SELECTION_REQUIRED when the person has not chosen a client yet.
+    Result<SessionInfo> check_session(Id portal_id, const std::string& token);
+    Status logout(Id portal_id, const std::string& token);
+
+    // ---- outbox and housekeeping -------------------------------------------------------------
+    // Hands queued live messages to their transport; returns how many were sent.
+    Result<std::int64_t> dispatch(std::size_t limit = 100);
+    // Deletes used, expired and superseded challenges, dead sessions and stale counters.
+    Result<SweepResult> sweep();
+
+    Clock& clock();
+    Store& store();
+
+private:
+    struct Impl;
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sesame

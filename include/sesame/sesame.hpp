@@ -1,0 +1,10 @@
+// Sesame — the whole C++ API.
+#pragma once
+
+#include "sesame/clock.hpp"
+#include "sesame/engine.hpp"
+#include "sesame/model.hpp"
+#include "sesame/random.hpp"
+#include "sesame/status.hpp"
+#include "sesame/store.hpp"
+#include "sesame/transport.hpp"

@@ -1,0 +1,164 @@
+// Sesame — the Store interface: all persistent state.
+//
+// A Store must be safe to call from any number of threads at once. Each method is atomic: it
+// either applies whole or not at all. The methods marked ATOMIC carry the guarantees that single
+// use, attempt counting and supersession rely on; tests/store/conformance.hpp checks every one of
+// them, and every store (memory, SQLite, a host's own) must pass that suite.
+//
+// Errors: NOT_FOUND for a missing row where the method says so, ALREADY_EXISTS for a unique key,
+// STORAGE for I/O, CORRUPT / VERSION_MISMATCH when opening. Stores do not check permissions or
+// agency isolation: the engine does, before it calls them.
+#pragma once
+
+#include "sesame/export.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sesame/model.hpp"
+#include "sesame/status.hpp"
+
+namespace sesame {
+
+// A fixed-window counter, used for throttles and consecutive-failure lockouts.
+struct Counter {
+    std::int64_t count = 0;
+    UnixTime window_start = 0;  // when the current window began
+    UnixTime last_at = 0;       // time of the most recent bump
+};
+
+// What the sweeper removed.
+struct SweepResult {
+    std::int64_t challenges = 0;
+    std::int64_t sessions = 0;
+    std::int64_t counters = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // ---- agencies -------------------------------------------------------------------------
+    virtual Result<Id> insert_agency(const Agency& a) = 0;           // ignores a.id
+    virtual Status update_agency(const Agency& a) = 0;               // NOT_FOUND if absent
+    virtual Result<Agency> get_agency(Id id) = 0;                    // NOT_FOUND
+    virtual Result<std::vector<Agency>> list_agencies() = 0;
+
+    virtual Result<Id> insert_agency_phone(const AgencyPhone& p) = 0;  // ALREADY_EXISTS: same number in agency
+    virtual Status update_agency_phone(const AgencyPhone& p) = 0;
+    virtual Result<std::vector<AgencyPhone>> list_agency_phones(Id agency_id) = 0;
+    virtual Result<Id> insert_agency_email(const AgencyEmail& e) = 0;  // ALREADY_EXISTS: same address in agency
+    virtual Result<std::vector<AgencyEmail>> list_agency_emails(Id agency_id) = 0;
+
+    // ---- portals --------------------------------------------------------------------------
+    virtual Result<Id> insert_portal(const Portal& p) = 0;            // ALREADY_EXISTS: slug taken
+    virtual Status update_portal(const Portal& p) = 0;                // NOT_FOUND, ALREADY_EXISTS
+    virtual Result<Portal> get_portal(Id id) = 0;                     // NOT_FOUND
+    virtual Result<Portal> find_portal_by_slug(const std::string& slug) = 0;  // NOT_FOUND
+    virtual Result<std::vector<Portal>> list_portals(Id agency_id) = 0;
+
+    // ---- clients and contacts -------------------------------------------------------------
+    virtual Result<Id> insert_client(const Client& c) = 0;
+    virtual Status update_client(const Client& c) = 0;                // NOT_FOUND
+    virtual Result<Client> get_client(Id id) = 0;                     // NOT_FOUND
+    virtual Result<std::vector<Client>> list_clients(Id agency_id) = 0;  // by id
+
+    // ALREADY_EXISTS when the client already has a contact with that value.
+    virtual Result<Id> insert_contact(const Contact& c) = 0;
+    virtual Status update_contact(const Contact& c) = 0;              // NOT_FOUND, ALREADY_EXISTS
+    virtual Result<Contact> get_contact(Id id) = 0;                   // NOT_FOUND
+    virtual Result<std::vector<Contact>> list_contacts(Id client_id) = 0;  // by id
+    // Every contact of the agency with that normalised value (one per owning client), by id.
+    virtual Result<std::vector<Contact>> find_contacts(Id agency_id, const std::string& value) = 0;
+
+    // ---- messages -------------------------------------------------------------------------
+    virtual Result<Id> insert_message(const Message& m) = 0;
+    virtual Status update_message(const Message& m) = 0;              // NOT_FOUND
+    virtual Result<Message> get_message(Id id) = 0;                   // NOT_FOUND
+    // Messages of the agency whose `to` is one of `destinations`, newest first (created_at, then id).
+    virtual Result<std::vector<Message>> list_messages_to(Id agency_id,
+                                                          const std::vector<std::string>& destinations,
+                                                          std::size_t limit) = 0;
+    // Outbound messages in status `queued`, oldest first.
+    virtual Result<std::vector<Message>> list_queued_messages(std::size_t limit) = 0;
+
+    // ---- challenges -----------------------------------------------------------------------
+    // ATOMIC, one transaction: every live challenge (not consumed, not superseded) of
+    // (c.portal_id, c.destination) gets superseded_at = c.created_at; `c` is inserted; and, when
+    // `message` is given, it is inserted too with challenge_id = c.id. Returns the message id
+    // (0 when no message was given).
+    virtual Result<Id> begin_challenge(const Challenge& c, const std::optional<Message>& message) = 0;
+    virtual Result<Challenge> get_challenge(const std::string& id) = 0;  // NOT_FOUND
+    // ATOMIC: attempts += 1 if and only if the challenge exists, is not consumed, not superseded and
+    // attempts < max_attempts; returns the challenge as it is after the increment. NOT_FOUND when
+    // no row was changed (unknown, used, superseded or out of attempts).
+    virtual Result<Challenge> register_attempt(const std::string& id) = 0;
+    // ATOMIC: consumed_at = now if and only if not consumed, not superseded and expires_at > now.
+    // Returns true for exactly one caller.
+    virtual Result<bool> consume_challenge(const std::string& id, UnixTime now) = 0;
+
+    // ---- sessions -------------------------------------------------------------------------
+    virtual Status insert_session(const Session& s) = 0;              // ALREADY_EXISTS: id or hash
+    virtual Result<Session> find_session(const std::vector<std::uint8_t>& token_hash) = 0;  // NOT_FOUND
+    virtual Result<Session> get_session(const std::string& id) = 0;  // NOT_FOUND
+    // Sets last_seen_at = now and idle_expires_at on a live session. NOT_FOUND if absent.
+    virtual Status touch_session(const std::string& id, UnixTime now, UnixTime idle_expires_at) = 0;
+    // Binds the client if none is bound yet; FAILED_PRECONDITION when one already is.
+    virtual Status bind_session_client(const std::string& id, Id client_id) = 0;
+    // Each revoke sets revoked_at/reason on live sessions only and returns how many it changed.
+    virtual Result<std::int64_t> revoke_session(const std::string& id, UnixTime now, const std::string& reason) = 0;
+    virtual Result<std::int64_t> revoke_client_sessions(Id client_id, UnixTime now, const std::string& reason) = 0;
+    virtual Result<std::int64_t> revoke_destination_sessions(Id agency_id, const std::string& destination,
+                                                             UnixTime now, const std::string& reason) = 0;
+    virtual Result<std::int64_t> revoke_portal_sessions(Id portal_id, UnixTime now, const std::string& reason) = 0;
+    // Live and revoked sessions bound to the client, newest first.
+    virtual Result<std::vector<Session>> list_client_sessions(Id client_id) = 0;
+
+    // ---- throttles ------------------------------------------------------------------------
+    // ATOMIC: if the counter is absent, or window_seconds > 0 and now >= window_start +
+    // window_seconds, it restarts at count 1 with window_start = now; otherwise count += 1.
+    // last_at = now. Returns the counter after the bump. window_seconds == 0: never restarts.
+    virtual Result<Counter> bump_counter(const std::string& key, UnixTime now, std::int64_t window_seconds) = 0;
+    // The counter as stored (count 0 when absent). Does not apply window expiry.
+    virtual Result<Counter> get_counter(const std::string& key) = 0;
+    virtual Status reset_counter(const std::string& key) = 0;
+
+    // ---- templates ------------------------------------------------------------------------
+    virtual Status put_template(const MessageTemplate& t) = 0;  // replaces (agency, channel, language)
+    virtual Result<std::optional<MessageTemplate>> get_template(Id agency_id, Channel channel,
+                                                                const std::string& language) = 0;
+
+    // ---- audit ----------------------------------------------------------------------------
+    virtual Result<Id> append_audit(const AuditEvent& e) = 0;
+    // Newest first. agency_id 0 lists every agency.
+    virtual Result<std::vector<AuditEvent>> list_audit(Id agency_id, std::size_t limit) = 0;
+
+    // ---- housekeeping ---------------------------------------------------------------------
+    // Deletes challenges that are consumed, superseded or expired (expires_at <= now); sessions
+    // that are revoked or expired (absolute_expires_at <= now or idle_expires_at <= now); counters
+    // whose last_at <= counter_cutoff.
+    virtual Result<SweepResult> sweep(UnixTime now, UnixTime counter_cutoff) = 0;
+};
+
+// The in-memory store, for tests and short-lived demos. Thread-safe (one mutex).
+SESAME_CXX_API std::shared_ptr<Store> make_memory_store();
+
+// Options of the embedded SQLite store.
+struct SqliteOptions {
+    std::string path;                   // database file; created when absent
+    std::int32_t busy_timeout_ms = 5000;
+    bool synchronous_full = false;      // false: synchronous=NORMAL (WAL; survives a process crash)
+};
+
+// The default store: one SQLite file in WAL mode, versioned schema with forward migrations, a
+// connection per thread, BEGIN IMMEDIATE for writes. Fails with CORRUPT for a file that is not a
+// Sesame database or is damaged, VERSION_MISMATCH for one written by a newer schema, STORAGE when
+// the file cannot be opened; the file is not modified in any of these cases.
+SESAME_CXX_API Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteOptions& options);
+
+// The schema version this build writes.
+SESAME_CXX_API int sqlite_schema_version();
+
+}  // namespace sesame

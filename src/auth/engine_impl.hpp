@@ -1,0 +1,54 @@
+// Internal: the state behind an Engine, shared by src/auth (login, sessions, outbox) and
+// src/portal (staff operations).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "crypto/crypto.hpp"
+#include "sesame/engine.hpp"
+
+namespace sesame {
+
+struct Engine::Impl {
+    Impl(EngineOptions o, crypto::Keys k)
+        : options(std::move(o)), store(options.store), clock(options.clock), random(options.random),
+          keys(std::move(k)) {}
+
+    EngineOptions options;
+    std::shared_ptr<Store> store;
+    std::shared_ptr<Clock> clock;
+    std::shared_ptr<RandomSource> random;
+    crypto::Keys keys;
+
+    UnixTime now() const { return clock->now(); }
+
+    // Stores the event (at = now() when 0) and hands it to the audit sink. An audit failure never
+    // changes the outcome of the operation it records.
+    void audit(AuditEvent e);
+
+    // PERMISSION_DENIED naming the permission unless the actor is a super admin or holds it.
+    static Status require(const Actor& actor, std::string_view permission);
+    // PERMISSION_DENIED unless super admin.
+    static Status require_super_admin(const Actor& actor);
+    // True when the actor may see objects of that agency (its own, or any for a super admin).
+    static bool can_see(const Actor& actor, Id agency_id) { return actor.super_admin || actor.agency_id == agency_id; }
+
+    // Loads and returns the object when the actor may see it; NOT_FOUND otherwise, with the same
+    // message as a missing object, so that other agencies' ids are not disclosed.
+    Result<Agency> visible_agency(const Actor& actor, Id agency_id);
+    Result<Portal> visible_portal(const Actor& actor, Id portal_id);
+    Result<Client> visible_client(const Actor& actor, Id client_id);
+    Result<Contact> visible_contact(const Actor& actor, Id contact_id);
+
+    // Revocations of SECURITY.md 16, each audited with `reason`.
+    Result<std::int64_t> revoke_for_client(Id agency_id, Id client_id, const std::string& reason);
+    Result<std::int64_t> revoke_for_destination(Id agency_id, const std::string& destination, const std::string& reason);
+    Result<std::int64_t> revoke_for_portal(Id agency_id, Id portal_id, const std::string& reason);
+};
+
+// "actor:<id>" etc. for audit records.
+std::string actor_label(const Actor& actor);
+
+}  // namespace sesame
