@@ -52,6 +52,9 @@ struct EngineOptions {
     std::shared_ptr<RandomSource> random;         // default: libsodium's randombytes_uniform
     std::shared_ptr<Transport> sms_transport;     // live SMS; without it live SMS stays queued
     std::shared_ptr<Transport> email_transport;   // live email; without it live email stays queued
+    // true: start_login hands a live message to its transport before returning. false: messages
+    // stay queued until the host calls dispatch() (e.g. from a worker thread).
+    bool deliver_immediately = true;
     // Receives every audit event after it is stored. Called on the thread of the operation.
     std::function<void(const AuditEvent&)> audit_sink;
 };
@@ -183,8 +186,10 @@ public:
     Clock& clock();
     Store& store();
 
-private:
+    // The engine's state: opaque outside the library.
     struct Impl;
+
+private:
     explicit Engine(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,12 @@ struct Engine::Impl {
     Result<Portal> visible_portal(const Actor& actor, Id portal_id);
     Result<Client> visible_client(const Actor& actor, Id client_id);
     Result<Contact> visible_contact(const Actor& actor, Id contact_id);
+
+    // Hands one queued live message to its channel's transport and records the outcome
+    // (src/auth/outbox.cpp). Returns the message's new status; `queued` when the channel has no
+    // transport. Serialised by outbox_mutex so that no message is sent twice.
+    Result<MessageStatus> deliver(Id message_id);
+    std::mutex outbox_mutex;
 
     // Revocations of SECURITY.md 16, each audited with `reason`.
     Result<std::int64_t> revoke_for_client(Id agency_id, Id client_id, const std::string& reason);

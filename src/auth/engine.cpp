@@ -1,0 +1,60 @@
+// Opening an engine, and the audit trail every operation writes to.
+#include <utility>
+
+#include <sodium.h>
+
+#include "auth/engine_impl.hpp"
+
+namespace sesame {
+
+Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
+    if (!options.store)
+        return Status(Code::invalid_argument, "EngineOptions.store is required: pass make_memory_store() or open_sqlite_store(...)");
+    const bool has_key = options.master_key.has_value();
+    const bool has_file = !options.key_file.empty();
+    if (has_key == has_file)
+        return Status(Code::invalid_argument,
+                      "give exactly one of EngineOptions.master_key (32 bytes) and EngineOptions.key_file");
+    SESAME_TRY(crypto::ensure_sodium());
+
+    auto master = has_key ? crypto::SecretKey::from_bytes(options.master_key->data(), options.master_key->size())
+                          : crypto::SecretKey::load_or_create(options.key_file);
+    if (has_key) {
+        // The host's copy is the host's business; ours is not kept beyond the derived subkeys.
+        sodium_memzero(options.master_key->data(), options.master_key->size());
+        options.master_key.reset();
+    }
+    if (!master) return master.status();
+    auto keys = crypto::derive_keys(*master);
+    if (!keys) return keys.status();
+
+    if (!options.clock) options.clock = std::make_shared<SystemClock>();
+    if (!options.random) options.random = std::make_shared<crypto::SodiumRandom>();
+    auto impl = std::make_unique<Impl>(std::move(options), std::move(*keys));
+    return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Clock& Engine::clock() { return *impl_->clock; }
+Store& Engine::store() { return *impl_->store; }
+
+void Engine::Impl::audit(AuditEvent e) {
+    if (e.at == 0) e.at = now();
+    auto id = store->append_audit(e);
+    if (id) e.id = *id;
+    if (options.audit_sink) {
+        // A throwing sink must not turn a completed operation into a failure.
+        try {
+            options.audit_sink(e);
+        } catch (...) {
+        }
+    }
+}
+
+std::string actor_label(const Actor& actor) {
+    return (actor.super_admin ? "superadmin:" : "staff:") + actor.id;
+}
+
+}  // namespace sesame
