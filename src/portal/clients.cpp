@@ -1,0 +1,192 @@
+// Clients and their contacts. Every change that could leave someone logged in who should not be
+// revokes the affected sessions (SECURITY.md 16).
+#include <fmt/format.h>
+
+#include "auth/engine_impl.hpp"
+#include "identity/identity.hpp"
+#include "portal/staff.hpp"
+
+namespace sesame {
+namespace {
+
+using portal::check_text;
+
+Status validate_client(const Client& c) {
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"client.client_reference", &c.client_reference}, {"client.first_name", &c.first_name},
+        {"client.middle_name", &c.middle_name},           {"client.last_name", &c.last_name},
+        {"client.gender", &c.gender},                     {"client.type", &c.type},
+        {"client.group", &c.group},
+    };
+    for (const auto& [name, value] : fields) SESAME_TRY(check_text(name, *value, portal::kMaxField, false));
+    SESAME_TRY(check_text("client.status", c.status, portal::kMaxField, true));
+    if (c.first_name.empty() && c.last_name.empty() && c.client_reference.empty())
+        return {Code::invalid_argument, "a client needs a first_name, a last_name or a client_reference"};
+    if (!portal::is_language(c.language))
+        return {Code::invalid_argument, "client.language must be two lowercase letters (an ISO 639-1 code such as \"es\")"};
+    if (!c.dob.empty() && !portal::is_date(c.dob))
+        return {Code::invalid_argument, "client.dob must be empty or a date written YYYY-MM-DD"};
+    return {};
+}
+
+// Field names only: a client's name or birth date has no place in the audit log.
+std::vector<std::string> client_changes(const Client& before, const Client& after) {
+    std::vector<std::string> f;
+    const auto diff = [&](const char* name, const std::string& a, const std::string& b) {
+        if (a != b) f.push_back(name);
+    };
+    diff("client_reference", before.client_reference, after.client_reference);
+    diff("first_name", before.first_name, after.first_name);
+    diff("middle_name", before.middle_name, after.middle_name);
+    diff("last_name", before.last_name, after.last_name);
+    diff("dob", before.dob, after.dob);
+    diff("gender", before.gender, after.gender);
+    diff("type", before.type, after.type);
+    diff("group", before.group, after.group);
+    diff("language", before.language, after.language);
+    diff("status", before.status, after.status);
+    if (before.archived != after.archived) f.push_back(after.archived ? "archived" : "unarchived");
+    return f;
+}
+
+// The value as the store keeps it, or INVALID_ARGUMENT naming what kind of value was wrong.
+Result<std::string> normalize_contact(ContactKind kind, const std::string& value, const Agency& agency) {
+    if (kind == ContactKind::phone) {
+        auto phone = identity::normalize_phone(value, agency.default_region);
+        if (!phone) return Status(Code::invalid_argument, "the phone number is not valid: " + phone.status().message());
+        return phone;
+    }
+    if (kind == ContactKind::email) {
+        auto email = identity::normalize_email(value);
+        if (!email) return Status(Code::invalid_argument, "the email address is not valid: " + email.status().message());
+        return email;
+    }
+    return Status(Code::invalid_argument, "contact kind must be phone or email");
+}
+
+Status contact_exists(ContactKind kind) {
+    return {Code::already_exists, fmt::format("this client already has that {}",
+                                              kind == ContactKind::phone ? "phone number" : "email address")};
+}
+
+}  // namespace
+
+Result<Client> Engine::create_client(const Actor& actor, Client client) {
+    Impl& im = *impl_;
+    SESAME_TRY(portal::require_audited(im, actor, "create_clients", "client.create", "client:new"));
+    auto agency = im.visible_agency(actor, client.agency_id);
+    if (!agency) return agency.status();
+    SESAME_TRY(validate_client(client));
+    client.created_at = im.now();
+    auto id = im.store->insert_client(client);
+    if (!id) return id.status();
+    client.id = *id;
+    portal::audit_change(im, actor, client.agency_id, "client.create", fmt::format("client:{}", client.id),
+                         portal::join_fields(client_changes(Client{}, client)));
+    return client;
+}
+
+Result<Client> Engine::update_client(const Actor& actor, const Client& client) {
+    Impl& im = *impl_;
+    const std::string target = fmt::format("client:{}", client.id);
+    SESAME_TRY(portal::require_audited(im, actor, "update_clients", "client.update", target));
+    auto before = im.visible_client(actor, client.id);
+    if (!before) return before.status();
+    if (client.agency_id != before->agency_id)
+        return Status(Code::invalid_argument, "client.agency_id cannot change: a client stays with its agency");
+    SESAME_TRY(validate_client(client));
+    Client after = client;
+    after.created_at = before->created_at;
+    SESAME_TRY(im.store->update_client(after));
+    portal::audit_change(im, actor, after.agency_id, "client.update", target,
+                         portal::join_fields(client_changes(*before, after)));
+    // One revocation covers both causes; the archive is named when both happen at once.
+    const char* reason = nullptr;
+    if (!before->archived && after.archived) reason = "client_archived";
+    else if (before->status == "active" && after.status != "active") reason = "client_disabled";
+    if (reason) {
+        auto revoked = im.revoke_for_client(after.agency_id, after.id, reason);
+        if (!revoked) return revoked.status();
+    }
+    return after;
+}
+
+Result<Client> Engine::get_client(const Actor& actor, Id client_id) { return impl_->visible_client(actor, client_id); }
+
+Result<std::vector<Client>> Engine::list_clients(const Actor& actor, Id agency_id) {
+    auto agency = impl_->visible_agency(actor, agency_id);
+    if (!agency) return agency.status();
+    return impl_->store->list_clients(agency_id);
+}
+
+Result<Contact> Engine::add_contact(const Actor& actor, Id client_id, ContactKind kind, const std::string& value) {
+    Impl& im = *impl_;
+    SESAME_TRY(portal::require_audited(im, actor, "create_contacts", "contact.add", fmt::format("client:{}", client_id)));
+    auto client = im.visible_client(actor, client_id);
+    if (!client) return client.status();
+    auto agency = im.store->get_agency(client->agency_id);
+    if (!agency) return agency.status();
+    auto normalized = normalize_contact(kind, value, *agency);
+    if (!normalized) return normalized.status();
+
+    Contact contact;
+    contact.agency_id = client->agency_id;
+    contact.client_id = client->id;
+    contact.kind = kind;
+    contact.value = std::move(*normalized);
+    contact.status = ContactStatus::valid;
+    contact.created_at = im.now();
+    auto id = im.store->insert_contact(contact);
+    if (!id) return id.code() == Code::already_exists ? contact_exists(kind) : id.status();
+    contact.id = *id;
+    portal::audit_change(im, actor, contact.agency_id, "contact.add", fmt::format("contact:{}", contact.id),
+                         fmt::format("client:{} {} {}", contact.client_id, to_string(kind),
+                                     identity::mask(kind, contact.value)));
+    return contact;
+}
+
+Result<Contact> Engine::update_contact(const Actor& actor, Id contact_id, const std::string& value,
+                                       ContactStatus status) {
+    Impl& im = *impl_;
+    const std::string target = fmt::format("contact:{}", contact_id);
+    SESAME_TRY(portal::require_audited(im, actor, "update_contacts", "contact.update", target));
+    auto before = im.visible_contact(actor, contact_id);
+    if (!before) return before.status();
+    if (status != ContactStatus::valid && status != ContactStatus::opted_out && status != ContactStatus::invalid)
+        return Status(Code::invalid_argument, "contact status must be valid, opted_out or invalid");
+    auto agency = im.store->get_agency(before->agency_id);
+    if (!agency) return agency.status();
+    auto normalized = normalize_contact(before->kind, value, *agency);
+    if (!normalized) return normalized.status();
+
+    Contact after = *before;
+    after.value = std::move(*normalized);
+    after.status = status;
+    const bool value_changed = after.value != before->value;
+    const bool now_unusable = status != before->status && status != ContactStatus::valid;
+    std::vector<std::string> fields;
+    if (value_changed) fields.push_back("value");
+    if (status != before->status) fields.push_back(fmt::format("status={}", to_string(status)));
+    if (!fields.empty()) {
+        if (auto st = im.store->update_contact(after); !st.ok())
+            return st.code() == Code::already_exists ? contact_exists(after.kind) : st;
+    }
+    portal::audit_change(im, actor, after.agency_id, "contact.update", target, portal::join_fields(fields));
+    // Whoever logged in with the old value, or as this client, proved control of something that
+    // is no longer theirs to use.
+    if (value_changed || now_unusable) {
+        auto by_value = im.revoke_for_destination(before->agency_id, before->value, "contact_changed");
+        if (!by_value) return by_value.status();
+        auto by_client = im.revoke_for_client(before->agency_id, before->client_id, "contact_changed");
+        if (!by_client) return by_client.status();
+    }
+    return after;
+}
+
+Result<std::vector<Contact>> Engine::list_contacts(const Actor& actor, Id client_id) {
+    auto client = impl_->visible_client(actor, client_id);
+    if (!client) return client.status();
+    return impl_->store->list_contacts(client_id);
+}
+
+}  // namespace sesame
