@@ -150,6 +150,31 @@ TEST_CASE("admin: the default settings are inside every bound") {
     }
 }
 
+TEST_CASE("admin: the bounds table keeps the limits SECURITY.md promises") {
+    auto bound = [](std::string_view name) -> const portal::SettingBound& {
+        auto it = std::find_if(portal::kSettingBounds.begin(), portal::kSettingBounds.end(),
+                               [&](const portal::SettingBound& b) { return b.name == name; });
+        REQUIRE(it != portal::kSettingBounds.end());
+        return *it;
+    };
+    CHECK(bound("code_digits").min == 6);
+    CHECK(bound("code_digits").max == 10);
+    CHECK(bound("code_ttl_seconds").min == 60);
+    CHECK(bound("code_ttl_seconds").max == 1800);
+    CHECK(bound("max_attempts").min == 1);
+    CHECK(bound("max_attempts").max == 10);
+    CHECK(bound("contact_failure_limit").max == 100);
+    CHECK(bound("resend_cooldown_seconds").min == 30);
+    CHECK(bound("session_idle_seconds").max == 12 * 3600);
+    CHECK(bound("session_absolute_seconds").max == 30 * 86400);
+    // One row per field: a duplicated or missing name would let docs and checks disagree.
+    for (std::size_t i = 0; i < portal::kSettingBounds.size(); ++i)
+        for (std::size_t j = i + 1; j < portal::kSettingBounds.size(); ++j) {
+            CHECK(portal::kSettingBounds[i].name != portal::kSettingBounds[j].name);
+            CHECK(portal::kSettingBounds[i].member != portal::kSettingBounds[j].member);
+        }
+}
+
 TEST_CASE("admin: every settings bound is enforced at min-1, min, max and max+1") {
     for (const auto& b : portal::kSettingBounds) {
         CAPTURE(b.name);
