@@ -1,0 +1,656 @@
+// The in-memory store: every table a std::map behind one mutex. It keeps the same contracts as the
+// SQLite store (unique keys, parents that must exist, atomic operations), so that login rules tested
+// against it behave the same on disk.
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "sesame/store.hpp"
+#include "store/guard.hpp"
+
+namespace sesame {
+namespace {
+
+using store_detail::guarded;
+
+Status missing(const char* what) { return Status(Code::not_found, std::string("no such ") + what); }
+Status taken(const char* what) { return Status(Code::already_exists, std::string(what) + " already exists"); }
+
+// A session may be touched or revoked only while it could still be used.
+bool session_live(const Session& s, UnixTime now) {
+    return !s.revoked_at && s.idle_expires_at > now && s.absolute_expires_at > now;
+}
+
+bool challenge_live(const Challenge& c) { return !c.consumed_at && !c.superseded_at; }
+
+class MemoryStore final : public Store {
+public:
+    // ---- agencies -------------------------------------------------------------------------
+    Result<Id> insert_agency(const Agency& a) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            Agency row = a;
+            row.id = last_agency_ + 1;
+            agencies_.emplace(row.id, row);
+            return last_agency_ = row.id;
+        });
+    }
+
+    Status update_agency(const Agency& a) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = agencies_.find(a.id);
+            if (it == agencies_.end()) return missing("agency");
+            auto row = a;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<Agency> get_agency(Id id) override {
+        return guarded([&]() -> Result<Agency> {
+            std::lock_guard lock(mu_);
+            auto it = agencies_.find(id);
+            if (it == agencies_.end()) return missing("agency");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<Agency>> list_agencies() override {
+        return guarded([&]() -> Result<std::vector<Agency>> {
+            std::lock_guard lock(mu_);
+            std::vector<Agency> out;
+            for (const auto& [id, a] : agencies_) out.push_back(a);
+            return out;
+        });
+    }
+
+    Result<Id> insert_agency_phone(const AgencyPhone& p) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!agencies_.count(p.agency_id)) return missing("agency");
+            for (const auto& [id, other] : phones_)
+                if (other.agency_id == p.agency_id && other.number == p.number) return taken("that agency phone");
+            AgencyPhone row = p;
+            row.id = last_phone_ + 1;
+            phones_.emplace(row.id, row);
+            return last_phone_ = row.id;
+        });
+    }
+
+    Status update_agency_phone(const AgencyPhone& p) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = phones_.find(p.id);
+            if (it == phones_.end()) return missing("agency phone");
+            if (!agencies_.count(p.agency_id)) return missing("agency");
+            for (const auto& [id, other] : phones_)
+                if (id != p.id && other.agency_id == p.agency_id && other.number == p.number)
+                    return taken("that agency phone");
+            auto row = p;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<std::vector<AgencyPhone>> list_agency_phones(Id agency_id) override {
+        return guarded([&]() -> Result<std::vector<AgencyPhone>> {
+            std::lock_guard lock(mu_);
+            std::vector<AgencyPhone> out;
+            for (const auto& [id, p] : phones_)
+                if (p.agency_id == agency_id) out.push_back(p);
+            return out;
+        });
+    }
+
+    Result<Id> insert_agency_email(const AgencyEmail& e) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!agencies_.count(e.agency_id)) return missing("agency");
+            for (const auto& [id, other] : emails_)
+                if (other.agency_id == e.agency_id && other.address == e.address) return taken("that agency email");
+            AgencyEmail row = e;
+            row.id = last_email_ + 1;
+            emails_.emplace(row.id, row);
+            return last_email_ = row.id;
+        });
+    }
+
+    Result<std::vector<AgencyEmail>> list_agency_emails(Id agency_id) override {
+        return guarded([&]() -> Result<std::vector<AgencyEmail>> {
+            std::lock_guard lock(mu_);
+            std::vector<AgencyEmail> out;
+            for (const auto& [id, e] : emails_)
+                if (e.agency_id == agency_id) out.push_back(e);
+            return out;
+        });
+    }
+
+    // ---- portals --------------------------------------------------------------------------
+    Result<Id> insert_portal(const Portal& p) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!agencies_.count(p.agency_id)) return missing("agency");
+            for (const auto& [id, other] : portals_)
+                if (other.slug == p.slug) return taken("a portal with that slug");
+            Portal row = p;
+            row.id = last_portal_ + 1;
+            portals_.emplace(row.id, row);
+            return last_portal_ = row.id;
+        });
+    }
+
+    Status update_portal(const Portal& p) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = portals_.find(p.id);
+            if (it == portals_.end()) return missing("portal");
+            if (!agencies_.count(p.agency_id)) return missing("agency");
+            for (const auto& [id, other] : portals_)
+                if (id != p.id && other.slug == p.slug) return taken("a portal with that slug");
+            auto row = p;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<Portal> get_portal(Id id) override {
+        return guarded([&]() -> Result<Portal> {
+            std::lock_guard lock(mu_);
+            auto it = portals_.find(id);
+            if (it == portals_.end()) return missing("portal");
+            return it->second;
+        });
+    }
+
+    Result<Portal> find_portal_by_slug(const std::string& slug) override {
+        return guarded([&]() -> Result<Portal> {
+            std::lock_guard lock(mu_);
+            for (const auto& [id, p] : portals_)
+                if (p.slug == slug) return p;
+            return missing("portal");
+        });
+    }
+
+    Result<std::vector<Portal>> list_portals(Id agency_id) override {
+        return guarded([&]() -> Result<std::vector<Portal>> {
+            std::lock_guard lock(mu_);
+            std::vector<Portal> out;
+            for (const auto& [id, p] : portals_)
+                if (p.agency_id == agency_id) out.push_back(p);
+            return out;
+        });
+    }
+
+    // ---- clients and contacts -------------------------------------------------------------
+    Result<Id> insert_client(const Client& c) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!agencies_.count(c.agency_id)) return missing("agency");
+            Client row = c;
+            row.id = last_client_ + 1;
+            clients_.emplace(row.id, row);
+            return last_client_ = row.id;
+        });
+    }
+
+    Status update_client(const Client& c) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = clients_.find(c.id);
+            if (it == clients_.end()) return missing("client");
+            if (!agencies_.count(c.agency_id)) return missing("agency");
+            auto row = c;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<Client> get_client(Id id) override {
+        return guarded([&]() -> Result<Client> {
+            std::lock_guard lock(mu_);
+            auto it = clients_.find(id);
+            if (it == clients_.end()) return missing("client");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<Client>> list_clients(Id agency_id) override {
+        return guarded([&]() -> Result<std::vector<Client>> {
+            std::lock_guard lock(mu_);
+            std::vector<Client> out;
+            for (const auto& [id, c] : clients_)
+                if (c.agency_id == agency_id) out.push_back(c);
+            return out;
+        });
+    }
+
+    Result<Id> insert_contact(const Contact& c) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!clients_.count(c.client_id)) return missing("client");
+            for (const auto& [id, other] : contacts_)
+                if (other.client_id == c.client_id && other.value == c.value)
+                    return taken("that contact on this client");
+            Contact row = c;
+            row.id = last_contact_ + 1;
+            contacts_.emplace(row.id, row);
+            return last_contact_ = row.id;
+        });
+    }
+
+    Status update_contact(const Contact& c) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = contacts_.find(c.id);
+            if (it == contacts_.end()) return missing("contact");
+            if (!clients_.count(c.client_id)) return missing("client");
+            for (const auto& [id, other] : contacts_)
+                if (id != c.id && other.client_id == c.client_id && other.value == c.value)
+                    return taken("that contact on this client");
+            auto row = c;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<Contact> get_contact(Id id) override {
+        return guarded([&]() -> Result<Contact> {
+            std::lock_guard lock(mu_);
+            auto it = contacts_.find(id);
+            if (it == contacts_.end()) return missing("contact");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<Contact>> list_contacts(Id client_id) override {
+        return guarded([&]() -> Result<std::vector<Contact>> {
+            std::lock_guard lock(mu_);
+            std::vector<Contact> out;
+            for (const auto& [id, c] : contacts_)
+                if (c.client_id == client_id) out.push_back(c);
+            return out;
+        });
+    }
+
+    Result<std::vector<Contact>> find_contacts(Id agency_id, const std::string& value) override {
+        return guarded([&]() -> Result<std::vector<Contact>> {
+            std::lock_guard lock(mu_);
+            std::vector<Contact> out;
+            for (const auto& [id, c] : contacts_)
+                if (c.agency_id == agency_id && c.value == value) out.push_back(c);
+            return out;
+        });
+    }
+
+    // ---- messages -------------------------------------------------------------------------
+    Result<Id> insert_message(const Message& m) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            return add_message(m);
+        });
+    }
+
+    Status update_message(const Message& m) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = messages_.find(m.id);
+            if (it == messages_.end()) return missing("message");
+            auto row = m;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<Message> get_message(Id id) override {
+        return guarded([&]() -> Result<Message> {
+            std::lock_guard lock(mu_);
+            auto it = messages_.find(id);
+            if (it == messages_.end()) return missing("message");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<Message>> list_messages_to(Id agency_id, const std::vector<std::string>& destinations,
+                                                  std::size_t limit) override {
+        return guarded([&]() -> Result<std::vector<Message>> {
+            std::lock_guard lock(mu_);
+            std::vector<const Message*> hits;
+            for (const auto& [id, m] : messages_)
+                if (m.agency_id == agency_id &&
+                    std::find(destinations.begin(), destinations.end(), m.to) != destinations.end())
+                    hits.push_back(&m);
+            std::sort(hits.begin(), hits.end(), [](const Message* a, const Message* b) {
+                return std::tie(a->created_at, a->id) > std::tie(b->created_at, b->id);
+            });
+            std::vector<Message> out;
+            for (std::size_t i = 0; i < hits.size() && i < limit; ++i) out.push_back(*hits[i]);
+            return out;
+        });
+    }
+
+    Result<std::vector<Message>> list_queued_messages(std::size_t limit) override {
+        return guarded([&]() -> Result<std::vector<Message>> {
+            std::lock_guard lock(mu_);
+            std::vector<const Message*> hits;
+            for (const auto& [id, m] : messages_)
+                if (m.direction == Direction::outbound && m.status == MessageStatus::queued) hits.push_back(&m);
+            std::sort(hits.begin(), hits.end(), [](const Message* a, const Message* b) {
+                return std::tie(a->created_at, a->id) < std::tie(b->created_at, b->id);
+            });
+            std::vector<Message> out;
+            for (std::size_t i = 0; i < hits.size() && i < limit; ++i) out.push_back(*hits[i]);
+            return out;
+        });
+    }
+
+    // ---- challenges -----------------------------------------------------------------------
+    Result<Id> begin_challenge(const Challenge& c, const std::optional<Message>& message) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            // Everything that can fail happens before the first change, so a failure changes nothing.
+            if (challenges_.count(c.id)) return taken("a challenge with that id");
+            auto [added, inserted] = challenges_.emplace(c.id, c);
+            Id message_id = 0;
+            if (message) {
+                try {
+                    Message m = *message;
+                    m.challenge_id = c.id;
+                    message_id = add_message(m);
+                } catch (...) {
+                    challenges_.erase(added);
+                    throw;
+                }
+            }
+            // Nothing below can fail.
+            for (auto& [id, other] : challenges_)
+                if (id != c.id && other.portal_id == c.portal_id && other.destination == c.destination &&
+                    challenge_live(other))
+                    other.superseded_at = c.created_at;
+            return message_id;
+        });
+    }
+
+    Result<Challenge> get_challenge(const std::string& id) override {
+        return guarded([&]() -> Result<Challenge> {
+            std::lock_guard lock(mu_);
+            auto it = challenges_.find(id);
+            if (it == challenges_.end()) return missing("challenge");
+            return it->second;
+        });
+    }
+
+    Result<Challenge> register_attempt(const std::string& id) override {
+        return guarded([&]() -> Result<Challenge> {
+            std::lock_guard lock(mu_);
+            auto it = challenges_.find(id);
+            if (it == challenges_.end() || !challenge_live(it->second) ||
+                it->second.attempts >= it->second.max_attempts)
+                return Status(Code::not_found, "no challenge open to another attempt");
+            ++it->second.attempts;
+            return it->second;
+        });
+    }
+
+    Result<bool> consume_challenge(const std::string& id, UnixTime now) override {
+        return guarded([&]() -> Result<bool> {
+            std::lock_guard lock(mu_);
+            auto it = challenges_.find(id);
+            if (it == challenges_.end() || !challenge_live(it->second) || it->second.expires_at <= now) return false;
+            it->second.consumed_at = now;
+            return true;
+        });
+    }
+
+    // ---- sessions -------------------------------------------------------------------------
+    Status insert_session(const Session& s) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (sessions_.count(s.id) || by_token_.count(s.token_hash)) return taken("a session with that id or token");
+            auto [it, added] = sessions_.emplace(s.id, SessionRow{s, session_seq_ + 1});
+            try {
+                by_token_.emplace(s.token_hash, s.id);
+            } catch (...) {
+                sessions_.erase(it);
+                throw;
+            }
+            ++session_seq_;
+            return {};
+        });
+    }
+
+    Result<Session> find_session(const std::vector<std::uint8_t>& token_hash) override {
+        return guarded([&]() -> Result<Session> {
+            std::lock_guard lock(mu_);
+            auto t = by_token_.find(token_hash);
+            if (t == by_token_.end()) return missing("session");
+            return sessions_.at(t->second).session;
+        });
+    }
+
+    Result<Session> get_session(const std::string& id) override {
+        return guarded([&]() -> Result<Session> {
+            std::lock_guard lock(mu_);
+            auto it = sessions_.find(id);
+            if (it == sessions_.end()) return missing("session");
+            return it->second.session;
+        });
+    }
+
+    Status touch_session(const std::string& id, UnixTime now, UnixTime idle_expires_at) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = sessions_.find(id);
+            if (it == sessions_.end() || !session_live(it->second.session, now)) return missing("live session");
+            it->second.session.last_seen_at = now;
+            it->second.session.idle_expires_at = idle_expires_at;
+            return {};
+        });
+    }
+
+    Status bind_session_client(const std::string& id, Id client_id) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = sessions_.find(id);
+            if (it == sessions_.end()) return missing("session");
+            if (it->second.session.client_id)
+                return Status(Code::failed_precondition, "the session already acts for a client");
+            it->second.session.client_id = client_id;
+            return {};
+        });
+    }
+
+    Result<std::int64_t> revoke_session(const std::string& id, UnixTime now, const std::string& reason) override {
+        return revoke_where([&](const Session& s) { return s.id == id; }, now, reason);
+    }
+
+    Result<std::int64_t> revoke_client_sessions(Id client_id, UnixTime now, const std::string& reason) override {
+        return revoke_where([&](const Session& s) { return s.client_id == client_id; }, now, reason);
+    }
+
+    Result<std::int64_t> revoke_destination_sessions(Id agency_id, const std::string& destination, UnixTime now,
+                                                     const std::string& reason) override {
+        return revoke_where(
+            [&](const Session& s) { return s.agency_id == agency_id && s.destination == destination; }, now, reason);
+    }
+
+    Result<std::int64_t> revoke_portal_sessions(Id portal_id, UnixTime now, const std::string& reason) override {
+        return revoke_where([&](const Session& s) { return s.portal_id == portal_id; }, now, reason);
+    }
+
+    Result<std::vector<Session>> list_client_sessions(Id client_id) override {
+        return guarded([&]() -> Result<std::vector<Session>> {
+            std::lock_guard lock(mu_);
+            std::vector<const SessionRow*> hits;
+            for (const auto& [id, row] : sessions_)
+                if (row.session.client_id == client_id) hits.push_back(&row);
+            std::sort(hits.begin(), hits.end(), [](const SessionRow* a, const SessionRow* b) {
+                return std::tie(a->session.created_at, a->seq) > std::tie(b->session.created_at, b->seq);
+            });
+            std::vector<Session> out;
+            for (const SessionRow* row : hits) out.push_back(row->session);
+            return out;
+        });
+    }
+
+    // ---- throttles ------------------------------------------------------------------------
+    Result<Counter> bump_counter(const std::string& key, UnixTime now, std::int64_t window_seconds) override {
+        return guarded([&]() -> Result<Counter> {
+            std::lock_guard lock(mu_);
+            auto [it, fresh] = counters_.try_emplace(key);
+            Counter& c = it->second;
+            if (fresh || (window_seconds > 0 && now >= c.window_start + window_seconds)) {
+                c.count = 1;
+                c.window_start = now;
+            } else {
+                ++c.count;
+            }
+            c.last_at = now;
+            return c;
+        });
+    }
+
+    Result<Counter> get_counter(const std::string& key) override {
+        return guarded([&]() -> Result<Counter> {
+            std::lock_guard lock(mu_);
+            auto it = counters_.find(key);
+            return it == counters_.end() ? Counter{} : it->second;
+        });
+    }
+
+    Status reset_counter(const std::string& key) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            counters_.erase(key);
+            return {};
+        });
+    }
+
+    // ---- templates ------------------------------------------------------------------------
+    Status put_template(const MessageTemplate& t) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            MessageTemplate row = t;
+            TemplateKey key{t.agency_id, t.channel, t.language};
+            auto it = templates_.find(key);
+            if (it != templates_.end())
+                it->second = std::move(row);
+            else
+                templates_.emplace(std::move(key), std::move(row));
+            return {};
+        });
+    }
+
+    Result<std::optional<MessageTemplate>> get_template(Id agency_id, Channel channel,
+                                                        const std::string& language) override {
+        return guarded([&]() -> Result<std::optional<MessageTemplate>> {
+            std::lock_guard lock(mu_);
+            auto it = templates_.find(TemplateKey{agency_id, channel, language});
+            if (it == templates_.end()) return std::optional<MessageTemplate>{};
+            return std::optional<MessageTemplate>{it->second};
+        });
+    }
+
+    // ---- audit ----------------------------------------------------------------------------
+    Result<Id> append_audit(const AuditEvent& e) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            AuditEvent row = e;
+            row.id = static_cast<Id>(audit_.size()) + 1;
+            audit_.push_back(std::move(row));
+            return audit_.back().id;
+        });
+    }
+
+    Result<std::vector<AuditEvent>> list_audit(Id agency_id, std::size_t limit) override {
+        return guarded([&]() -> Result<std::vector<AuditEvent>> {
+            std::lock_guard lock(mu_);
+            std::vector<AuditEvent> out;
+            for (auto it = audit_.rbegin(); it != audit_.rend() && out.size() < limit; ++it)
+                if (agency_id == 0 || it->agency_id == agency_id) out.push_back(*it);
+            return out;
+        });
+    }
+
+    // ---- housekeeping ---------------------------------------------------------------------
+    Result<SweepResult> sweep(UnixTime now, UnixTime counter_cutoff) override {
+        return guarded([&]() -> Result<SweepResult> {
+            std::lock_guard lock(mu_);
+            SweepResult r;
+            r.challenges = static_cast<std::int64_t>(std::erase_if(challenges_, [&](const auto& kv) {
+                const Challenge& c = kv.second;
+                return c.consumed_at || c.superseded_at || c.expires_at <= now;
+            }));
+            for (auto it = sessions_.begin(); it != sessions_.end();) {
+                const Session& s = it->second.session;
+                if (s.revoked_at || s.absolute_expires_at <= now || s.idle_expires_at <= now) {
+                    by_token_.erase(s.token_hash);
+                    it = sessions_.erase(it);
+                    ++r.sessions;
+                } else {
+                    ++it;
+                }
+            }
+            r.counters = static_cast<std::int64_t>(
+                std::erase_if(counters_, [&](const auto& kv) { return kv.second.last_at <= counter_cutoff; }));
+            return r;
+        });
+    }
+
+private:
+    struct SessionRow {
+        Session session;
+        std::uint64_t seq;  // insertion order: the tie-break when two sessions share created_at
+    };
+    using TemplateKey = std::tuple<Id, Channel, std::string>;
+
+    // Caller holds mu_.
+    Id add_message(const Message& m) {
+        Message row = m;
+        row.id = last_message_ + 1;
+        messages_.emplace(row.id, row);
+        return last_message_ = row.id;
+    }
+
+    template <class Pred>
+    Result<std::int64_t> revoke_where(Pred matches, UnixTime now, const std::string& reason) {
+        return guarded([&]() -> Result<std::int64_t> {
+            std::lock_guard lock(mu_);
+            // Copy first: assigning the reason may throw, and a revoke applies whole or not at all.
+            std::vector<SessionRow*> hits;
+            for (auto& [id, row] : sessions_)
+                if (matches(row.session) && session_live(row.session, now)) hits.push_back(&row);
+            std::vector<std::string> reasons(hits.size(), reason);
+            for (std::size_t i = 0; i < hits.size(); ++i) {
+                hits[i]->session.revoked_at = now;
+                hits[i]->session.revoke_reason.swap(reasons[i]);
+            }
+            return static_cast<std::int64_t>(hits.size());
+        });
+    }
+
+    std::mutex mu_;
+    Id last_agency_ = 0, last_phone_ = 0, last_email_ = 0, last_portal_ = 0, last_client_ = 0, last_contact_ = 0,
+       last_message_ = 0;
+    std::uint64_t session_seq_ = 0;
+    std::map<Id, Agency> agencies_;
+    std::map<Id, AgencyPhone> phones_;
+    std::map<Id, AgencyEmail> emails_;
+    std::map<Id, Portal> portals_;
+    std::map<Id, Client> clients_;
+    std::map<Id, Contact> contacts_;
+    std::map<Id, Message> messages_;
+    std::map<std::string, Challenge> challenges_;
+    std::map<std::string, SessionRow> sessions_;
+    std::map<std::vector<std::uint8_t>, std::string> by_token_;
+    std::map<std::string, Counter> counters_;
+    std::map<TemplateKey, MessageTemplate> templates_;
+    std::vector<AuditEvent> audit_;
+};
+
+}  // namespace
+
+std::shared_ptr<Store> make_memory_store() { return std::make_shared<MemoryStore>(); }
+
+}  // namespace sesame
