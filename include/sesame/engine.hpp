@@ -91,9 +91,12 @@ struct SessionInfo {
     std::optional<Id> client_id;  // unset: call select_client first (check_session says SELECTION_REQUIRED)
     std::string destination;
     UnixTime created_at = 0;
+    UnixTime last_seen_at = 0;
     UnixTime idle_expires_at = 0;
     UnixTime absolute_expires_at = 0;
     std::string assurance = "aal1";
+    std::optional<UnixTime> revoked_at;  // staff listings include revoked sessions
+    std::string revoke_reason;
 };
 
 class SESAME_CXX_API Engine {
@@ -108,7 +111,7 @@ public:
 
     // ---- agencies (super admin) --------------------------------------------------------------
     Result<Agency> create_agency(const Actor& actor, Agency agency);
-    // environment and send_mode change only for a super admin; staging never sends live.
+    // Super admin only (this includes environment and send_mode); staging never sends live.
     Result<Agency> update_agency(const Actor& actor, const Agency& agency);
     Result<Agency> get_agency(const Actor& actor, Id agency_id);
     Result<AgencyPhone> add_agency_phone(const Actor& actor, Id agency_id, const std::string& number,

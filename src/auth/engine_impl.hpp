@@ -55,7 +55,10 @@ struct Engine::Impl {
     Result<std::int64_t> revoke_for_portal(Id agency_id, Id portal_id, const std::string& reason);
 };
 
-// "actor:<id>" etc. for audit records.
+// The public view of a stored session (src/auth/sessions.cpp).
+SessionInfo session_info(const Session& s);
+
+// "staff:<id>" or "superadmin:<id>", for audit records.
 std::string actor_label(const Actor& actor);
 
 }  // namespace sesame

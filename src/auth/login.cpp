@@ -185,7 +185,7 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
         auto begun = store.begin_challenge(c, std::nullopt);
         if (!begun) return begun.status();
         SESAME_TRY(bump_send_counters());
-        ev.outcome = "SESAME_OK";
+        ev.outcome = "ok";
         ev.reason = "decoy:" + reason;
         ev.target += " challenge:" + c.id;
         im.audit(ev);
@@ -236,7 +236,7 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
         if (!delivered) return delivered.status();
         ev.reason = std::string(to_string(*delivered));
     }
-    ev.outcome = "SESAME_OK";
+    ev.outcome = "ok";
     ev.target += " challenge:" + c.id;
     im.audit(ev);
     return started;
@@ -359,7 +359,7 @@ Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& chal
     out.idle_expires_at = session.idle_expires_at;
     out.assurance = "aal1";
 
-    ev.outcome = "SESAME_OK";
+    ev.outcome = "ok";
     ev.reason = "ok";
     ev.detail = fmt::format("session:{} clients:{}", session.id, out.clients.size());
     im.audit(ev);

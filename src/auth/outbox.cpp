@@ -48,7 +48,7 @@ Result<MessageStatus> Engine::Impl::deliver(Id message_id) {
         if (!revoked) return revoked.status();
     }
     audit({0, m->agency_id, t, "system", "message.deliver", fmt::format("message:{}", m->id),
-           result.outcome == DeliveryOutcome::sent ? "SESAME_OK" : "failed",
+           result.outcome == DeliveryOutcome::sent ? "ok" : "failed",
            result.outcome == DeliveryOutcome::sent ? "sent" : result.outcome == DeliveryOutcome::opted_out ? "opted_out" : "failed",
            "", m->error});
     return m->status;

@@ -13,10 +13,6 @@ constexpr const char* kSessionInvalid = "your session has ended: log in again";
 constexpr std::int64_t kTouchInterval = 60;  // last_seen_at is written at most once a minute
 constexpr std::int64_t kCounterRetention = 86400;  // the longest throttle window
 
-SessionInfo info_of(const Session& s) {
-    return {s.id, s.portal_id, s.agency_id, s.client_id, s.destination, s.created_at, s.idle_expires_at,
-            s.absolute_expires_at, s.assurance};
-}
 
 // The live session behind a token on this portal, or SESSION_INVALID. One indexed read.
 Result<Session> live_session(Engine::Impl& im, Id portal_id, const std::string& token, UnixTime now) {
@@ -30,6 +26,23 @@ Result<Session> live_session(Engine::Impl& im, Id portal_id, const std::string& 
 }
 
 }  // namespace
+
+SessionInfo session_info(const Session& s) {
+    SessionInfo i;
+    i.session_id = s.id;
+    i.portal_id = s.portal_id;
+    i.agency_id = s.agency_id;
+    i.client_id = s.client_id;
+    i.destination = s.destination;
+    i.created_at = s.created_at;
+    i.last_seen_at = s.last_seen_at;
+    i.idle_expires_at = s.idle_expires_at;
+    i.absolute_expires_at = s.absolute_expires_at;
+    i.assurance = s.assurance;
+    i.revoked_at = s.revoked_at;
+    i.revoke_reason = s.revoke_reason;
+    return i;
+}
 
 Result<SessionInfo> Engine::select_client(Id portal_id, const std::string& token, Id client_id) {
     Impl& im = *impl_;
@@ -51,11 +64,11 @@ Result<SessionInfo> Engine::select_client(Id portal_id, const std::string& token
         return Status(Code::not_found, "that client is not one of the choices for this login");
     }
     SESAME_TRY(im.store->bind_session_client(s->id, client_id));
-    ev.outcome = "SESAME_OK";
+    ev.outcome = "ok";
     ev.reason = "ok";
     im.audit(ev);
     s->client_id = client_id;
-    return info_of(*s);
+    return session_info(*s);
 }
 
 Result<SessionInfo> Engine::check_session(Id portal_id, const std::string& token) {
@@ -74,7 +87,7 @@ Result<SessionInfo> Engine::check_session(Id portal_id, const std::string& token
     }
     if (!s->client_id)
         return Status(Code::selection_required, "this phone number or email belongs to several people: choose who you are");
-    return info_of(*s);
+    return session_info(*s);
 }
 
 Status Engine::logout(Id portal_id, const std::string& token) {
@@ -85,7 +98,7 @@ Status Engine::logout(Id portal_id, const std::string& token) {
     auto n = im.store->revoke_session(s->id, now, "logout");
     if (!n) return n.status();
     im.audit({0, s->agency_id, now, s->client_id ? fmt::format("client:{}", *s->client_id) : "visitor", "session.logout",
-              fmt::format("session:{}", s->id), "SESAME_OK", "logout", "", ""});
+              fmt::format("session:{}", s->id), "ok", "logout", "", ""});
     return {};
 }
 
@@ -95,7 +108,7 @@ Result<SweepResult> Engine::sweep() {
     auto r = im.store->sweep(now, now - kCounterRetention);
     if (!r) return r;
     if (r->challenges || r->sessions || r->counters)
-        im.audit({0, 0, now, "system", "sweep", "store", "SESAME_OK", "housekeeping", "",
+        im.audit({0, 0, now, "system", "sweep", "store", "ok", "housekeeping", "",
                   fmt::format("removed {} challenges, {} sessions, {} counters", r->challenges, r->sessions, r->counters)});
     return r;
 }

@@ -7,23 +7,6 @@
 #include "portal/staff.hpp"
 
 namespace sesame {
-namespace {
-
-SessionInfo session_info(const Session& s) {
-    SessionInfo i;
-    i.session_id = s.id;
-    i.portal_id = s.portal_id;
-    i.agency_id = s.agency_id;
-    i.client_id = s.client_id;
-    i.destination = s.destination;
-    i.created_at = s.created_at;
-    i.idle_expires_at = s.idle_expires_at;
-    i.absolute_expires_at = s.absolute_expires_at;
-    i.assurance = s.assurance;
-    return i;
-}
-
-}  // namespace
 
 Result<std::vector<Message>> Engine::message_feed(const Actor& actor, Id client_id, std::size_t limit) {
     Impl& im = *impl_;
