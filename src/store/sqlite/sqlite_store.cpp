@@ -1,0 +1,994 @@
+// The SQLite store: one file in WAL mode, a connection per thread, every write in BEGIN IMMEDIATE,
+// and the atomic operations of the Store contract as single SQL statements (SECURITY.md rule 5).
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <limits>
+#include <mutex>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "store/guard.hpp"
+
+namespace sesame {
+namespace sqlite {
+namespace {
+
+// ---- connections ----------------------------------------------------------------------------
+//
+// Each store owns every connection it opened, in a Registry shared with the threads that use them.
+// A thread finds its connection in a thread_local list keyed by the store's generation number, which
+// is never reused, so a new store at the address of a dead one cannot pick up a stale connection.
+// When a thread ends, it hands its connections back to the registries that are still alive; when a
+// store is destroyed, its registry closes whatever connections remain.
+
+struct Registry {
+    std::mutex mu;
+    std::unordered_map<Connection*, std::unique_ptr<Connection>> open;
+};
+
+struct ThreadConnections {
+    struct Entry {
+        std::uint64_t generation;
+        std::weak_ptr<Registry> registry;
+        Connection* connection;
+    };
+    std::vector<Entry> entries;
+
+    ~ThreadConnections() {
+        for (Entry& e : entries) {
+            auto registry = e.registry.lock();
+            if (!registry) continue;
+            std::unique_ptr<Connection> mine;
+            {
+                std::lock_guard lock(registry->mu);
+                auto it = registry->open.find(e.connection);
+                if (it == registry->open.end()) continue;
+                mine = std::move(it->second);
+                registry->open.erase(it);
+            }
+            // Closed outside the lock: the last close of a WAL database checkpoints.
+        }
+    }
+};
+
+thread_local ThreadConnections t_connections;
+std::atomic<std::uint64_t> g_generation{0};
+
+// ---- rows -----------------------------------------------------------------------------------
+
+std::string join_countries(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) {
+        if (!out.empty()) out += ',';
+        out += s;
+    }
+    return out;
+}
+
+std::vector<std::string> split_countries(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        std::size_t comma = s.find(',', start);
+        if (comma == std::string::npos) comma = s.size();
+        out.push_back(s.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`: one cached statement serves
+// any number of destinations.
+std::string json_array(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (const auto& s : items) {
+        if (out.size() > 1) out += ',';
+        out += '"';
+        for (const char ch : s) {
+            const auto u = static_cast<unsigned char>(ch);
+            if (ch == '"' || ch == '\\') {
+                out += '\\';
+                out += ch;
+            } else if (u < 0x20) {
+                out += fmt::format("\\u{:04x}", u);
+            } else {
+                out += ch;
+            }
+        }
+        out += '"';
+    }
+    out += ']';
+    return out;
+}
+
+std::int64_t limit_of(std::size_t limit) {
+    return limit > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())
+               ? std::numeric_limits<std::int64_t>::max()
+               : static_cast<std::int64_t>(limit);
+}
+
+#define AGENCY_COLS "id, name, time_zone, environment, send_mode, default_region, sms_countries, sms_per_hour_limit, created_at"
+#define AGENCY_SET \
+    "name = ?1, time_zone = ?2, environment = ?3, send_mode = ?4, default_region = ?5, sms_countries = ?6, " \
+    "sms_per_hour_limit = ?7, created_at = ?8"
+
+void bind_agency(Stmt& st, const Agency& a) {
+    st.bind(1, a.name).bind(2, a.time_zone).bind(3, to_string(a.environment)).bind(4, to_string(a.send_mode));
+    st.bind(5, a.default_region).bind(6, join_countries(a.sms_countries)).bind(7, std::int64_t{a.sms_per_hour_limit});
+    st.bind(8, a.created_at);
+}
+
+Agency read_agency(const Stmt& st) {
+    Agency a;
+    a.id = st.i64(0);
+    a.name = st.text(1);
+    a.time_zone = st.text(2);
+    a.environment = st.word<Environment>(3);
+    a.send_mode = st.word<SendMode>(4);
+    a.default_region = st.text(5);
+    a.sms_countries = split_countries(st.text(6));
+    a.sms_per_hour_limit = st.i32(7);
+    a.created_at = st.i64(8);
+    return a;
+}
+
+#define PHONE_COLS "id, agency_id, number, registration"
+AgencyPhone read_phone(const Stmt& st) {
+    return {st.i64(0), st.i64(1), st.text(2), st.word<CarrierRegistration>(3)};
+}
+
+#define EMAIL_COLS "id, agency_id, address, display_name"
+AgencyEmail read_email(const Stmt& st) { return {st.i64(0), st.i64(1), st.text(2), st.text(3)}; }
+
+#define PORTAL_COLS                                                                                                \
+    "id, agency_id, name, slug, client_auth, code_digits, code_ttl_seconds, max_attempts, contact_failure_limit, " \
+    "resend_cooldown_seconds, sends_per_hour, sends_per_day, ip_starts_limit, ip_starts_window_seconds, "          \
+    "ip_verify_limit, ip_verify_window_seconds, session_idle_seconds, session_absolute_seconds, "                  \
+    "unknown_contact_response, default_language, host, created_at"
+#define PORTAL_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21"
+#define PORTAL_SET                                                                                                   \
+    "agency_id = ?1, name = ?2, slug = ?3, client_auth = ?4, code_digits = ?5, code_ttl_seconds = ?6, "              \
+    "max_attempts = ?7, contact_failure_limit = ?8, resend_cooldown_seconds = ?9, sends_per_hour = ?10, "            \
+    "sends_per_day = ?11, ip_starts_limit = ?12, ip_starts_window_seconds = ?13, ip_verify_limit = ?14, "            \
+    "ip_verify_window_seconds = ?15, session_idle_seconds = ?16, session_absolute_seconds = ?17, "                   \
+    "unknown_contact_response = ?18, default_language = ?19, host = ?20, created_at = ?21"
+
+void bind_portal(Stmt& st, const Portal& p) {
+    const PortalSettings& s = p.settings;
+    st.bind(1, p.agency_id).bind(2, p.name).bind(3, p.slug).bind(4, to_string(p.client_auth));
+    const std::int32_t ints[] = {s.code_digits,           s.code_ttl_seconds,         s.max_attempts,
+                                 s.contact_failure_limit, s.resend_cooldown_seconds,  s.sends_per_hour,
+                                 s.sends_per_day,         s.ip_starts_limit,          s.ip_starts_window_seconds,
+                                 s.ip_verify_limit,       s.ip_verify_window_seconds, s.session_idle_seconds,
+                                 s.session_absolute_seconds};
+    int i = 5;
+    for (const std::int32_t v : ints) st.bind(i++, std::int64_t{v});
+    st.bind(18, to_string(s.unknown_contact_response)).bind(19, s.default_language).bind(20, s.host);
+    st.bind(21, p.created_at);
+}
+
+Portal read_portal(const Stmt& st) {
+    Portal p;
+    p.id = st.i64(0);
+    p.agency_id = st.i64(1);
+    p.name = st.text(2);
+    p.slug = st.text(3);
+    p.client_auth = st.word<ClientAuth>(4);
+    PortalSettings& s = p.settings;
+    std::int32_t* ints[] = {&s.code_digits,           &s.code_ttl_seconds,         &s.max_attempts,
+                            &s.contact_failure_limit, &s.resend_cooldown_seconds,  &s.sends_per_hour,
+                            &s.sends_per_day,         &s.ip_starts_limit,          &s.ip_starts_window_seconds,
+                            &s.ip_verify_limit,       &s.ip_verify_window_seconds, &s.session_idle_seconds,
+                            &s.session_absolute_seconds};
+    int col = 5;
+    for (std::int32_t* v : ints) *v = st.i32(col++);
+    s.unknown_contact_response = st.word<UnknownContactResponse>(18);
+    s.default_language = st.text(19);
+    s.host = st.text(20);
+    p.created_at = st.i64(21);
+    return p;
+}
+
+#define CLIENT_COLS                                                                                              \
+    "id, agency_id, client_reference, first_name, middle_name, last_name, dob, gender, type, client_group, " \
+    "language, status, archived, created_at"
+#define CLIENT_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
+#define CLIENT_SET                                                                                               \
+    "agency_id = ?1, client_reference = ?2, first_name = ?3, middle_name = ?4, last_name = ?5, dob = ?6, "      \
+    "gender = ?7, type = ?8, client_group = ?9, language = ?10, status = ?11, archived = ?12, created_at = ?13"
+
+void bind_client(Stmt& st, const Client& c) {
+    st.bind(1, c.agency_id).bind(2, c.client_reference).bind(3, c.first_name).bind(4, c.middle_name);
+    st.bind(5, c.last_name).bind(6, c.dob).bind(7, c.gender).bind(8, c.type).bind(9, c.group);
+    st.bind(10, c.language).bind(11, c.status).bind(12, std::int64_t{c.archived ? 1 : 0}).bind(13, c.created_at);
+}
+
+Client read_client(const Stmt& st) {
+    Client c;
+    c.id = st.i64(0);
+    c.agency_id = st.i64(1);
+    c.client_reference = st.text(2);
+    c.first_name = st.text(3);
+    c.middle_name = st.text(4);
+    c.last_name = st.text(5);
+    c.dob = st.text(6);
+    c.gender = st.text(7);
+    c.type = st.text(8);
+    c.group = st.text(9);
+    c.language = st.text(10);
+    c.status = st.text(11);
+    c.archived = st.i64(12) != 0;
+    c.created_at = st.i64(13);
+    return c;
+}
+
+#define CONTACT_COLS "id, agency_id, client_id, kind, value, status, created_at"
+#define CONTACT_SET "agency_id = ?1, client_id = ?2, kind = ?3, value = ?4, status = ?5, created_at = ?6"
+
+void bind_contact(Stmt& st, const Contact& c) {
+    st.bind(1, c.agency_id).bind(2, c.client_id).bind(3, to_string(c.kind)).bind(4, c.value);
+    st.bind(5, to_string(c.status)).bind(6, c.created_at);
+}
+
+Contact read_contact(const Stmt& st) {
+    return {st.i64(0), st.i64(1), st.i64(2), st.word<ContactKind>(3), st.text(4), st.word<ContactStatus>(5), st.i64(6)};
+}
+
+#define MESSAGE_COLS                                                                                             \
+    "id, agency_id, direction, channel, status, recipient, sender, subject, content, sealed, challenge_id, " \
+    "error, created_at, updated_at"
+#define MESSAGE_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
+#define MESSAGE_SET                                                                                              \
+    "agency_id = ?1, direction = ?2, channel = ?3, status = ?4, recipient = ?5, sender = ?6, subject = ?7, " \
+    "content = ?8, sealed = ?9, challenge_id = ?10, error = ?11, created_at = ?12, updated_at = ?13"
+
+void bind_message(Stmt& st, const Message& m) {
+    st.bind(1, m.agency_id).bind(2, to_string(m.direction)).bind(3, to_string(m.channel));
+    st.bind(4, to_string(m.status)).bind(5, m.to).bind(6, m.from).bind(7, m.subject).bind(8, m.content);
+    st.bind_blob(9, m.sealed).bind(10, m.challenge_id).bind(11, m.error).bind(12, m.created_at);
+    st.bind(13, m.updated_at);
+}
+
+Message read_message(const Stmt& st) {
+    Message m;
+    m.id = st.i64(0);
+    m.agency_id = st.i64(1);
+    m.direction = st.word<Direction>(2);
+    m.channel = st.word<Channel>(3);
+    m.status = st.word<MessageStatus>(4);
+    m.to = st.text(5);
+    m.from = st.text(6);
+    m.subject = st.text(7);
+    m.content = st.text(8);
+    m.sealed = st.blob(9);
+    m.challenge_id = st.text(10);
+    m.error = st.text(11);
+    m.created_at = st.i64(12);
+    m.updated_at = st.i64(13);
+    return m;
+}
+
+#define CHALLENGE_COLS                                                                                    \
+    "id, agency_id, portal_id, channel, destination, mac, attempts, max_attempts, decoy, created_at, " \
+    "expires_at, consumed_at, superseded_at"
+
+void bind_challenge(Stmt& st, const Challenge& c) {
+    st.bind(1, c.id).bind(2, c.agency_id).bind(3, c.portal_id).bind(4, to_string(c.channel)).bind(5, c.destination);
+    st.bind_blob(6, c.mac).bind(7, std::int64_t{c.attempts}).bind(8, std::int64_t{c.max_attempts});
+    st.bind(9, std::int64_t{c.decoy ? 1 : 0}).bind(10, c.created_at).bind(11, c.expires_at);
+    st.bind(12, c.consumed_at).bind(13, c.superseded_at);
+}
+
+Challenge read_challenge(const Stmt& st) {
+    Challenge c;
+    c.id = st.text(0);
+    c.agency_id = st.i64(1);
+    c.portal_id = st.i64(2);
+    c.channel = st.word<Channel>(3);
+    c.destination = st.text(4);
+    c.mac = st.blob(5);
+    c.attempts = st.i32(6);
+    c.max_attempts = st.i32(7);
+    c.decoy = st.i64(8) != 0;
+    c.created_at = st.i64(9);
+    c.expires_at = st.i64(10);
+    c.consumed_at = st.opt_i64(11);
+    c.superseded_at = st.opt_i64(12);
+    return c;
+}
+
+#define SESSION_COLS                                                                                          \
+    "id, token_hash, agency_id, portal_id, destination, client_id, assurance, ip, user_agent, created_at, " \
+    "last_seen_at, idle_expires_at, absolute_expires_at, revoked_at, revoke_reason"
+
+void bind_session(Stmt& st, const Session& s) {
+    st.bind(1, s.id).bind_blob(2, s.token_hash).bind(3, s.agency_id).bind(4, s.portal_id).bind(5, s.destination);
+    st.bind(6, s.client_id).bind(7, s.assurance).bind(8, s.ip).bind(9, s.user_agent).bind(10, s.created_at);
+    st.bind(11, s.last_seen_at).bind(12, s.idle_expires_at).bind(13, s.absolute_expires_at).bind(14, s.revoked_at);
+    st.bind(15, s.revoke_reason);
+}
+
+Session read_session(const Stmt& st) {
+    Session s;
+    s.id = st.text(0);
+    s.token_hash = st.blob(1);
+    s.agency_id = st.i64(2);
+    s.portal_id = st.i64(3);
+    s.destination = st.text(4);
+    s.client_id = st.opt_i64(5);
+    s.assurance = st.text(6);
+    s.ip = st.text(7);
+    s.user_agent = st.text(8);
+    s.created_at = st.i64(9);
+    s.last_seen_at = st.i64(10);
+    s.idle_expires_at = st.i64(11);
+    s.absolute_expires_at = st.i64(12);
+    s.revoked_at = st.opt_i64(13);
+    s.revoke_reason = st.text(14);
+    return s;
+}
+
+// Revocations touch only sessions that could still be used at ?1: not revoked, not expired.
+#define LIVE_AT_1 " AND revoked_at IS NULL AND idle_expires_at > ?1 AND absolute_expires_at > ?1"
+
+#define AUDIT_COLS "id, agency_id, at, actor, action, target, outcome, reason, ip, detail"
+
+AuditEvent read_audit(const Stmt& st) {
+    return {st.i64(0),  st.i64(1),  st.i64(2),  st.text(3), st.text(4),
+            st.text(5), st.text(6), st.text(7), st.text(8), st.text(9)};
+}
+
+Counter read_counter(const Stmt& st) { return {st.i64(0), st.i64(1), st.i64(2)}; }
+
+// Every row the statement yields.
+template <class Read>
+auto all_rows(Stmt& st, Read read) -> Result<std::vector<decltype(read(st))>> {
+    std::vector<decltype(read(st))> out;
+    for (;;) {
+        auto row = st.step();
+        if (!row) return row.status();
+        if (!*row) return out;
+        out.push_back(read(st));
+    }
+}
+
+// The one row the statement yields, or NOT_FOUND naming `what`.
+template <class Read>
+auto one_row(Stmt& st, Read read, const char* what) -> Result<decltype(read(st))> {
+    auto row = st.step();
+    if (!row) return row.status();
+    if (!*row) return Status(Code::not_found, std::string("no such ") + what);
+    auto value = read(st);
+    SESAME_TRY(st.run());
+    return value;
+}
+
+// The settings SQLite keeps per connection rather than in the file.
+Status configure(Connection& c, const SqliteOptions& o) {
+    SESAME_TRY(c.exec(o.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+                      "setting synchronous"));
+    return c.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
+}
+
+// ---- the store ------------------------------------------------------------------------------
+
+class SqliteStore final : public Store {
+public:
+    explicit SqliteStore(SqliteOptions options)
+        : options_(std::move(options)), generation_(++g_generation), registry_(std::make_shared<Registry>()) {}
+
+    // ---- agencies -------------------------------------------------------------------------
+    Result<Id> insert_agency(const Agency& a) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO agencies (" AGENCY_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          [&](Stmt& st) { bind_agency(st, a); }, "adding an agency");
+        });
+    }
+
+    Status update_agency(const Agency& a) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE agencies SET " AGENCY_SET " WHERE id = ?9",
+                          [&](Stmt& st) { bind_agency(st, a); st.bind(9, a.id); }, "agency");
+        });
+    }
+
+    Result<Agency> get_agency(Id id) override {
+        return read([&](Connection& c) -> Result<Agency> {
+            auto st = Stmt::prepare(c, "SELECT " AGENCY_COLS " FROM agencies WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_agency, "agency");
+        });
+    }
+
+    Result<std::vector<Agency>> list_agencies() override {
+        return read([&](Connection& c) -> Result<std::vector<Agency>> {
+            auto st = Stmt::prepare(c, "SELECT " AGENCY_COLS " FROM agencies ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(*st, read_agency);
+        });
+    }
+
+    Result<Id> insert_agency_phone(const AgencyPhone& p) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO agency_phones (" PHONE_COLS ") VALUES (NULL, ?1, ?2, ?3)",
+                          [&](Stmt& st) { st.bind(1, p.agency_id).bind(2, p.number).bind(3, to_string(p.registration)); },
+                          "adding an agency phone");
+        });
+    }
+
+    Status update_agency_phone(const AgencyPhone& p) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE agency_phones SET agency_id = ?1, number = ?2, registration = ?3 WHERE id = ?4",
+                          [&](Stmt& st) {
+                              st.bind(1, p.agency_id).bind(2, p.number).bind(3, to_string(p.registration)).bind(4, p.id);
+                          },
+                          "agency phone");
+        });
+    }
+
+    Result<std::vector<AgencyPhone>> list_agency_phones(Id agency_id) override {
+        return read([&](Connection& c) -> Result<std::vector<AgencyPhone>> {
+            auto st = Stmt::prepare(c, "SELECT " PHONE_COLS " FROM agency_phones WHERE agency_id = ?1 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, agency_id), read_phone);
+        });
+    }
+
+    Result<Id> insert_agency_email(const AgencyEmail& e) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO agency_emails (" EMAIL_COLS ") VALUES (NULL, ?1, ?2, ?3)",
+                          [&](Stmt& st) { st.bind(1, e.agency_id).bind(2, e.address).bind(3, e.display_name); },
+                          "adding an agency email");
+        });
+    }
+
+    Result<std::vector<AgencyEmail>> list_agency_emails(Id agency_id) override {
+        return read([&](Connection& c) -> Result<std::vector<AgencyEmail>> {
+            auto st = Stmt::prepare(c, "SELECT " EMAIL_COLS " FROM agency_emails WHERE agency_id = ?1 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, agency_id), read_email);
+        });
+    }
+
+    // ---- portals --------------------------------------------------------------------------
+    Result<Id> insert_portal(const Portal& p) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO portals (" PORTAL_COLS ") VALUES (NULL, " PORTAL_VALUES ")",
+                          [&](Stmt& st) { bind_portal(st, p); }, "adding a portal");
+        });
+    }
+
+    Status update_portal(const Portal& p) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE portals SET " PORTAL_SET " WHERE id = ?22",
+                          [&](Stmt& st) { bind_portal(st, p); st.bind(22, p.id); }, "portal");
+        });
+    }
+
+    Result<Portal> get_portal(Id id) override {
+        return read([&](Connection& c) -> Result<Portal> {
+            auto st = Stmt::prepare(c, "SELECT " PORTAL_COLS " FROM portals WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_portal, "portal");
+        });
+    }
+
+    Result<Portal> find_portal_by_slug(const std::string& slug) override {
+        return read([&](Connection& c) -> Result<Portal> {
+            auto st = Stmt::prepare(c, "SELECT " PORTAL_COLS " FROM portals WHERE slug = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, slug), read_portal, "portal");
+        });
+    }
+
+    Result<std::vector<Portal>> list_portals(Id agency_id) override {
+        return read([&](Connection& c) -> Result<std::vector<Portal>> {
+            auto st = Stmt::prepare(c, "SELECT " PORTAL_COLS " FROM portals WHERE agency_id = ?1 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, agency_id), read_portal);
+        });
+    }
+
+    // ---- clients and contacts -------------------------------------------------------------
+    Result<Id> insert_client(const Client& cl) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO clients (" CLIENT_COLS ") VALUES (NULL, " CLIENT_VALUES ")",
+                          [&](Stmt& st) { bind_client(st, cl); }, "adding a client");
+        });
+    }
+
+    Status update_client(const Client& cl) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE clients SET " CLIENT_SET " WHERE id = ?14",
+                          [&](Stmt& st) { bind_client(st, cl); st.bind(14, cl.id); }, "client");
+        });
+    }
+
+    Result<Client> get_client(Id id) override {
+        return read([&](Connection& c) -> Result<Client> {
+            auto st = Stmt::prepare(c, "SELECT " CLIENT_COLS " FROM clients WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_client, "client");
+        });
+    }
+
+    Result<std::vector<Client>> list_clients(Id agency_id) override {
+        return read([&](Connection& c) -> Result<std::vector<Client>> {
+            auto st = Stmt::prepare(c, "SELECT " CLIENT_COLS " FROM clients WHERE agency_id = ?1 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, agency_id), read_client);
+        });
+    }
+
+    Result<Id> insert_contact(const Contact& ct) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO contacts (" CONTACT_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6)",
+                          [&](Stmt& st) { bind_contact(st, ct); }, "adding a contact");
+        });
+    }
+
+    Status update_contact(const Contact& ct) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE contacts SET " CONTACT_SET " WHERE id = ?7",
+                          [&](Stmt& st) { bind_contact(st, ct); st.bind(7, ct.id); }, "contact");
+        });
+    }
+
+    Result<Contact> get_contact(Id id) override {
+        return read([&](Connection& c) -> Result<Contact> {
+            auto st = Stmt::prepare(c, "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_contact, "contact");
+        });
+    }
+
+    Result<std::vector<Contact>> list_contacts(Id client_id) override {
+        return read([&](Connection& c) -> Result<std::vector<Contact>> {
+            auto st = Stmt::prepare(c, "SELECT " CONTACT_COLS " FROM contacts WHERE client_id = ?1 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, client_id), read_contact);
+        });
+    }
+
+    Result<std::vector<Contact>> find_contacts(Id agency_id, const std::string& value) override {
+        return read([&](Connection& c) -> Result<std::vector<Contact>> {
+            auto st = Stmt::prepare(
+                c, "SELECT " CONTACT_COLS " FROM contacts WHERE agency_id = ?1 AND value = ?2 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, agency_id).bind(2, value), read_contact);
+        });
+    }
+
+    // ---- messages -------------------------------------------------------------------------
+    Result<Id> insert_message(const Message& m) override {
+        return write([&](Connection& c) -> Result<Id> { return add_message(c, m); });
+    }
+
+    Status update_message(const Message& m) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE messages SET " MESSAGE_SET " WHERE id = ?14",
+                          [&](Stmt& st) { bind_message(st, m); st.bind(14, m.id); }, "message");
+        });
+    }
+
+    Result<Message> get_message(Id id) override {
+        return read([&](Connection& c) -> Result<Message> {
+            auto st = Stmt::prepare(c, "SELECT " MESSAGE_COLS " FROM messages WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_message, "message");
+        });
+    }
+
+    Result<std::vector<Message>> list_messages_to(Id agency_id, const std::vector<std::string>& destinations,
+                                                  std::size_t limit) override {
+        return read([&](Connection& c) -> Result<std::vector<Message>> {
+            if (destinations.empty() || limit == 0) return std::vector<Message>{};
+            auto st = Stmt::prepare(c, "SELECT " MESSAGE_COLS " FROM messages WHERE agency_id = ?1 AND recipient IN "
+                                       "(SELECT value FROM json_each(?2)) ORDER BY created_at DESC, id DESC LIMIT ?3");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, agency_id).bind(2, json_array(destinations)).bind(3, limit_of(limit)),
+                            read_message);
+        });
+    }
+
+    Result<std::vector<Message>> list_queued_messages(std::size_t limit) override {
+        return read([&](Connection& c) -> Result<std::vector<Message>> {
+            auto st = Stmt::prepare(c, "SELECT " MESSAGE_COLS " FROM messages WHERE status = 'queued' AND direction = "
+                                       "'outbound' ORDER BY created_at, id LIMIT ?1");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, limit_of(limit)), read_message);
+        });
+    }
+
+    // ---- challenges -----------------------------------------------------------------------
+    Result<Id> begin_challenge(const Challenge& ch, const std::optional<Message>& message) override {
+        return write([&](Connection& c) -> Result<Id> {
+            auto supersede = Stmt::prepare(c, "UPDATE challenges SET superseded_at = ?3 WHERE portal_id = ?1 AND "
+                                              "destination = ?2 AND consumed_at IS NULL AND superseded_at IS NULL");
+            if (!supersede) return supersede.status();
+            SESAME_TRY(supersede->bind(1, ch.portal_id).bind(2, ch.destination).bind(3, ch.created_at).run());
+
+            auto add = Stmt::prepare(c, "INSERT INTO challenges (" CHALLENGE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                        "?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+            if (!add) return add.status();
+            bind_challenge(*add, ch);
+            SESAME_TRY(add->run());
+
+            if (!message) return Id{0};
+            Message m = *message;
+            m.challenge_id = ch.id;
+            return add_message(c, m);
+        });
+    }
+
+    Result<Challenge> get_challenge(const std::string& id) override {
+        return read([&](Connection& c) -> Result<Challenge> {
+            auto st = Stmt::prepare(c, "SELECT " CHALLENGE_COLS " FROM challenges WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_challenge, "challenge");
+        });
+    }
+
+    Result<Challenge> register_attempt(const std::string& id) override {
+        return write([&](Connection& c) -> Result<Challenge> {
+            // The cap is checked by the same statement that counts the attempt (SECURITY.md rule 5).
+            auto st = Stmt::prepare(c, "UPDATE challenges SET attempts = attempts + 1 WHERE id = ?1 AND consumed_at IS "
+                                       "NULL AND superseded_at IS NULL AND attempts < max_attempts RETURNING " CHALLENGE_COLS);
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_challenge, "challenge open to another attempt");
+        });
+    }
+
+    Result<bool> consume_challenge(const std::string& id, UnixTime now) override {
+        return write([&](Connection& c) -> Result<bool> {
+            auto st = Stmt::prepare(c, "UPDATE challenges SET consumed_at = ?2 WHERE id = ?1 AND consumed_at IS NULL "
+                                       "AND superseded_at IS NULL AND expires_at > ?2");
+            if (!st) return st.status();
+            SESAME_TRY(st->bind(1, id).bind(2, now).run());
+            return st->changes() == 1;
+        });
+    }
+
+    // ---- sessions -------------------------------------------------------------------------
+    Status insert_session(const Session& s) override {
+        return write([&](Connection& c) -> Status {
+            auto st = Stmt::prepare(c, "INSERT INTO sessions (" SESSION_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                                       "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+            if (!st) return st.status();
+            bind_session(*st, s);
+            return st->run();
+        });
+    }
+
+    Result<Session> find_session(const std::vector<std::uint8_t>& token_hash) override {
+        return read([&](Connection& c) -> Result<Session> {
+            auto st = Stmt::prepare(c, "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind_blob(1, token_hash), read_session, "session");
+        });
+    }
+
+    Result<Session> get_session(const std::string& id) override {
+        return read([&](Connection& c) -> Result<Session> {
+            auto st = Stmt::prepare(c, "SELECT " SESSION_COLS " FROM sessions WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_session, "session");
+        });
+    }
+
+    Status touch_session(const std::string& id, UnixTime now, UnixTime idle_expires_at) override {
+        return write([&](Connection& c) -> Status {
+            auto st = Stmt::prepare(c, "UPDATE sessions SET last_seen_at = ?2, idle_expires_at = ?3 WHERE id = ?1 AND "
+                                       "revoked_at IS NULL AND idle_expires_at > ?2 AND absolute_expires_at > ?2");
+            if (!st) return st.status();
+            SESAME_TRY(st->bind(1, id).bind(2, now).bind(3, idle_expires_at).run());
+            if (st->changes() == 0) return Status(Code::not_found, "no such live session");
+            return {};
+        });
+    }
+
+    Status bind_session_client(const std::string& id, Id client_id) override {
+        return write([&](Connection& c) -> Status {
+            auto st = Stmt::prepare(c, "UPDATE sessions SET client_id = ?2 WHERE id = ?1 AND client_id IS NULL");
+            if (!st) return st.status();
+            SESAME_TRY(st->bind(1, id).bind(2, client_id).run());
+            if (st->changes() == 1) return {};
+            auto exists = Stmt::prepare(c, "SELECT 1 FROM sessions WHERE id = ?1");
+            if (!exists) return exists.status();
+            auto row = exists->bind(1, id).step();
+            if (!row) return row.status();
+            if (!*row) return Status(Code::not_found, "no such session");
+            return Status(Code::failed_precondition, "the session already acts for a client");
+        });
+    }
+
+    // A session is revoked only while it could still be used: not revoked, not expired.
+    Result<std::int64_t> revoke_session(const std::string& id, UnixTime now, const std::string& reason) override {
+        return revoke("UPDATE sessions SET revoked_at = ?1, revoke_reason = ?2 WHERE id = ?3" LIVE_AT_1,
+                      [&](Stmt& st) { st.bind(3, id); }, now, reason);
+    }
+
+    Result<std::int64_t> revoke_client_sessions(Id client_id, UnixTime now, const std::string& reason) override {
+        return revoke("UPDATE sessions SET revoked_at = ?1, revoke_reason = ?2 WHERE client_id = ?3" LIVE_AT_1,
+                      [&](Stmt& st) { st.bind(3, client_id); }, now, reason);
+    }
+
+    Result<std::int64_t> revoke_destination_sessions(Id agency_id, const std::string& destination, UnixTime now,
+                                                     const std::string& reason) override {
+        return revoke(
+            "UPDATE sessions SET revoked_at = ?1, revoke_reason = ?2 WHERE agency_id = ?3 AND destination = ?4" LIVE_AT_1,
+            [&](Stmt& st) { st.bind(3, agency_id).bind(4, destination); }, now, reason);
+    }
+
+    Result<std::int64_t> revoke_portal_sessions(Id portal_id, UnixTime now, const std::string& reason) override {
+        return revoke("UPDATE sessions SET revoked_at = ?1, revoke_reason = ?2 WHERE portal_id = ?3" LIVE_AT_1,
+                      [&](Stmt& st) { st.bind(3, portal_id); }, now, reason);
+    }
+
+    Result<std::vector<Session>> list_client_sessions(Id client_id) override {
+        return read([&](Connection& c) -> Result<std::vector<Session>> {
+            auto st = Stmt::prepare(
+                c, "SELECT " SESSION_COLS " FROM sessions WHERE client_id = ?1 ORDER BY created_at DESC, rowid DESC");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, client_id), read_session);
+        });
+    }
+
+    // ---- throttles ------------------------------------------------------------------------
+    Result<Counter> bump_counter(const std::string& key, UnixTime now, std::int64_t window_seconds) override {
+        return write([&](Connection& c) -> Result<Counter> {
+            // In an upsert's SET every column reference reads the row as it was, so both CASEs see
+            // the old window_start.
+            auto st = Stmt::prepare(c, R"sql(
+                INSERT INTO counters (key, count, window_start, last_at) VALUES (?1, 1, ?2, ?2)
+                ON CONFLICT (key) DO UPDATE SET
+                    count = CASE WHEN ?3 > 0 AND ?2 >= counters.window_start + ?3 THEN 1 ELSE counters.count + 1 END,
+                    window_start = CASE WHEN ?3 > 0 AND ?2 >= counters.window_start + ?3 THEN ?2
+                                        ELSE counters.window_start END,
+                    last_at = ?2
+                RETURNING count, window_start, last_at)sql");
+            if (!st) return st.status();
+            return one_row(st->bind(1, key).bind(2, now).bind(3, window_seconds), read_counter, "counter");
+        });
+    }
+
+    Result<Counter> get_counter(const std::string& key) override {
+        return read([&](Connection& c) -> Result<Counter> {
+            auto st = Stmt::prepare(c, "SELECT count, window_start, last_at FROM counters WHERE key = ?1");
+            if (!st) return st.status();
+            auto r = one_row(st->bind(1, key), read_counter, "counter");
+            if (!r && r.code() == Code::not_found) return Counter{};
+            return r;
+        });
+    }
+
+    Status reset_counter(const std::string& key) override {
+        return write([&](Connection& c) -> Status {
+            auto st = Stmt::prepare(c, "DELETE FROM counters WHERE key = ?1");
+            if (!st) return st.status();
+            return st->bind(1, key).run();
+        });
+    }
+
+    // ---- templates ------------------------------------------------------------------------
+    Status put_template(const MessageTemplate& t) override {
+        return write([&](Connection& c) -> Status {
+            auto st = Stmt::prepare(c, "INSERT INTO templates (agency_id, channel, language, subject, body) VALUES (?1, "
+                                       "?2, ?3, ?4, ?5) ON CONFLICT (agency_id, channel, language) DO UPDATE SET "
+                                       "subject = excluded.subject, body = excluded.body");
+            if (!st) return st.status();
+            return st->bind(1, t.agency_id).bind(2, to_string(t.channel)).bind(3, t.language).bind(4, t.subject)
+                .bind(5, t.body)
+                .run();
+        });
+    }
+
+    Result<std::optional<MessageTemplate>> get_template(Id agency_id, Channel channel,
+                                                        const std::string& language) override {
+        return read([&](Connection& c) -> Result<std::optional<MessageTemplate>> {
+            auto st = Stmt::prepare(c, "SELECT agency_id, channel, language, subject, body FROM templates WHERE "
+                                       "agency_id = ?1 AND channel = ?2 AND language = ?3");
+            if (!st) return st.status();
+            auto r = one_row(st->bind(1, agency_id).bind(2, to_string(channel)).bind(3, language),
+                             [](const Stmt& s) {
+                                 return MessageTemplate{s.i64(0), s.word<Channel>(1), s.text(2), s.text(3), s.text(4)};
+                             },
+                             "template");
+            if (r) return std::optional<MessageTemplate>(std::move(*r));
+            if (r.code() == Code::not_found) return std::optional<MessageTemplate>{};
+            return r.status();
+        });
+    }
+
+    // ---- audit ----------------------------------------------------------------------------
+    Result<Id> append_audit(const AuditEvent& e) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO audit (" AUDIT_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                          [&](Stmt& st) {
+                              st.bind(1, e.agency_id).bind(2, e.at).bind(3, e.actor).bind(4, e.action).bind(5, e.target);
+                              st.bind(6, e.outcome).bind(7, e.reason).bind(8, e.ip).bind(9, e.detail);
+                          },
+                          "appending to the audit log");
+        });
+    }
+
+    Result<std::vector<AuditEvent>> list_audit(Id agency_id, std::size_t limit) override {
+        return read([&](Connection& c) -> Result<std::vector<AuditEvent>> {
+            if (agency_id == 0) {
+                auto st = Stmt::prepare(c, "SELECT " AUDIT_COLS " FROM audit ORDER BY id DESC LIMIT ?1");
+                if (!st) return st.status();
+                return all_rows(st->bind(1, limit_of(limit)), read_audit);
+            }
+            auto st = Stmt::prepare(c, "SELECT " AUDIT_COLS " FROM audit WHERE agency_id = ?1 ORDER BY id DESC LIMIT ?2");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, agency_id).bind(2, limit_of(limit)), read_audit);
+        });
+    }
+
+    // ---- housekeeping ---------------------------------------------------------------------
+    Result<SweepResult> sweep(UnixTime now, UnixTime counter_cutoff) override {
+        return write([&](Connection& c) -> Result<SweepResult> {
+            SweepResult r;
+            auto challenges = Stmt::prepare(c, "DELETE FROM challenges WHERE consumed_at IS NOT NULL OR superseded_at "
+                                               "IS NOT NULL OR expires_at <= ?1");
+            if (!challenges) return challenges.status();
+            SESAME_TRY(challenges->bind(1, now).run());
+            r.challenges = challenges->changes();
+
+            auto sessions = Stmt::prepare(c, "DELETE FROM sessions WHERE revoked_at IS NOT NULL OR absolute_expires_at "
+                                             "<= ?1 OR idle_expires_at <= ?1");
+            if (!sessions) return sessions.status();
+            SESAME_TRY(sessions->bind(1, now).run());
+            r.sessions = sessions->changes();
+
+            auto counters = Stmt::prepare(c, "DELETE FROM counters WHERE last_at <= ?1");
+            if (!counters) return counters.status();
+            SESAME_TRY(counters->bind(1, counter_cutoff).run());
+            r.counters = counters->changes();
+            return r;
+        });
+    }
+
+private:
+    // This thread's connection to the store's file, opened on first use.
+    Result<Connection*> connection() {
+        auto& entries = t_connections.entries;
+        for (const auto& e : entries)
+            if (e.generation == generation_) return e.connection;
+        std::erase_if(entries, [](const ThreadConnections::Entry& e) { return e.registry.expired(); });
+        entries.reserve(entries.size() + 1);  // so that recording the entry below cannot fail
+
+        auto opened = open_connection(options_.path, false, options_.busy_timeout_ms);
+        if (!opened) return opened.status();
+        SESAME_TRY(configure(**opened, options_));
+        Connection* raw = opened->get();
+        {
+            std::lock_guard lock(registry_->mu);
+            registry_->open.emplace(raw, std::move(*opened));
+        }
+        entries.push_back({generation_, registry_, raw});
+        return raw;
+    }
+
+    template <class F>
+    auto read(F&& body) noexcept -> decltype(body(std::declval<Connection&>())) {
+        using R = decltype(body(std::declval<Connection&>()));
+        return boundary([&]() -> R {
+            auto c = connection();
+            if (!c) return c.status();
+            return body(**c);
+        });
+    }
+
+    // Runs `body` in BEGIN IMMEDIATE ... COMMIT; any failure (or exception) rolls the whole call back.
+    template <class F>
+    auto write(F&& body) noexcept -> decltype(body(std::declval<Connection&>())) {
+        using R = decltype(body(std::declval<Connection&>()));
+        return boundary([&]() -> R {
+            auto c = connection();
+            if (!c) return c.status();
+            Connection& conn = **c;
+            auto begin = Stmt::prepare(conn, "BEGIN IMMEDIATE");
+            if (!begin) return begin.status();
+            SESAME_TRY(begin->run());
+            struct Rollback {
+                sqlite3* db;
+                bool armed = true;
+                ~Rollback() {
+                    if (armed && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+                }
+            } rollback{conn.db()};
+            R result = body(conn);
+            if (!result.ok()) return result;
+            auto commit = Stmt::prepare(conn, "COMMIT");
+            if (!commit) return commit.status();
+            SESAME_TRY(commit->run());
+            rollback.armed = false;
+            return result;
+        });
+    }
+
+    template <class F>
+    static auto boundary(F&& body) noexcept -> decltype(body()) {
+        using R = decltype(body());
+        return store_detail::guarded([&]() -> R {
+            try {
+                return body();
+            } catch (const BadColumn& e) {
+                return Status(Code::corrupt, std::string("the database holds a value this build cannot read: ") +
+                                                 e.what() + ": restore it from a backup");
+            }
+        });
+    }
+
+    template <class Bind>
+    static Result<Id> insert(Connection& c, const char* sql, Bind bind, const char* doing) {
+        auto st = Stmt::prepare(c, sql);
+        if (!st) return st.status();
+        bind(*st);
+        Status s = st->run();
+        if (!s.ok()) return Status(s.code(), std::string(doing) + ": " + s.message());
+        return static_cast<Id>(sqlite3_last_insert_rowid(c.db()));
+    }
+
+    template <class Bind>
+    static Status update(Connection& c, const char* sql, Bind bind, const char* what) {
+        auto st = Stmt::prepare(c, sql);
+        if (!st) return st.status();
+        bind(*st);
+        SESAME_TRY(st->run());
+        if (st->changes() == 0) return Status(Code::not_found, std::string("no such ") + what);
+        return {};
+    }
+
+    static Result<Id> add_message(Connection& c, const Message& m) {
+        return insert(c, "INSERT INTO messages (" MESSAGE_COLS ") VALUES (NULL, " MESSAGE_VALUES ")",
+                      [&](Stmt& st) { bind_message(st, m); }, "adding a message");
+    }
+
+    template <class Bind>
+    Result<std::int64_t> revoke(const char* sql, Bind bind, UnixTime now, const std::string& reason) {
+        return write([&](Connection& c) -> Result<std::int64_t> {
+            auto st = Stmt::prepare(c, sql);
+            if (!st) return st.status();
+            st->bind(1, now).bind(2, reason);
+            bind(*st);
+            SESAME_TRY(st->run());
+            return st->changes();
+        });
+    }
+
+    const SqliteOptions options_;
+    const std::uint64_t generation_;
+    const std::shared_ptr<Registry> registry_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<Store>> open_store(const SqliteOptions& options, std::span<const Migration> steps) {
+    return store_detail::guarded([&]() -> Result<std::shared_ptr<Store>> {
+        if (options.path.empty() || options.path == ":memory:" || options.path.rfind("file:", 0) == 0)
+            return Status(Code::invalid_argument,
+                          "SqliteOptions.path must name a database file (use make_memory_store() for a store in memory)");
+        if (options.busy_timeout_ms < 0)
+            return Status(Code::invalid_argument, "SqliteOptions.busy_timeout_ms must be 0 or more");
+        auto first = open_connection(options.path, true, options.busy_timeout_ms);
+        if (!first) return first.status();
+        SESAME_TRY(configure(**first, options));
+        SESAME_TRY(prepare_database(**first, steps, options.path));
+        return std::shared_ptr<Store>(std::make_shared<SqliteStore>(options));
+    });
+}
+
+}  // namespace sqlite
+
+Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
+    return sqlite::open_store(options, sqlite::migrations());
+}
+
+int sqlite_schema_version() { return static_cast<int>(sqlite::migrations().size()); }
+
+}  // namespace sesame
