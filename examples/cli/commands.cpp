@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "cli.hpp"
 
@@ -408,6 +409,47 @@ Status cmd_client_list(Context& ctx, const Parsed& p) {
     return Status::success();
 }
 
+Status cmd_client_add(Context& ctx, const Parsed& p) {
+    if (!p.has("--phone") && !p.has("--email"))
+        throw UsageError("give the client at least one contact: --phone or --email", "see `sesame client add --help`");
+    sesame::Id agency_id = 0;
+    if (p.has("--agency")) {
+        agency_id = parse_positive(p.get("--agency"), "--agency", INT64_MAX);
+    } else {
+        auto all = ctx.engine->store().list_agencies();
+        if (!all) return all.status();
+        if (all->size() != 1)
+            throw UsageError(all->empty() ? "there is no agency yet: run `sesame init --demo`"
+                                          : "there are several agencies: say which with --agency ID",
+                             "see `sesame client add --help`");
+        agency_id = all->front().id;
+    }
+    sesame::Client in;
+    in.agency_id = agency_id;
+    in.first_name = p.get("--first");
+    in.last_name = p.get("--last");
+    if (p.has("--reference")) in.client_reference = p.get("--reference");
+    if (p.has("--language")) in.language = p.get("--language");
+    auto client = ctx.engine->create_client(ctx.actor, in);
+    if (!client) return client.status();
+    json j = {{"client", to_json(*client)}, {"contacts", json::array()}};
+    std::ostringstream text;
+    text << "Created client " << client->id << ": " << client_name(*client) << "\n";
+    // A contact the engine refuses (an unparsable phone) leaves the client in place, without it:
+    // the failure says which, and `sesame client list` shows what was kept.
+    const std::pair<const char*, sesame::ContactKind> kinds[] = {{"--phone", sesame::ContactKind::phone},
+                                                                 {"--email", sesame::ContactKind::email}};
+    for (const auto& [option, kind] : kinds) {
+        if (!p.has(option)) continue;
+        auto contact = ctx.engine->add_contact(ctx.actor, client->id, kind, p.get(option));
+        if (!contact) return contact.status();
+        j["contacts"].push_back(to_json(*contact));
+        text << "  contact " << contact->id << "  " << sesame::to_string(contact->kind) << "  " << contact->value << "\n";
+    }
+    emit(ctx, j, text.str());
+    return Status::success();
+}
+
 Status cmd_contact_set_status(Context& ctx, const Parsed& p) {
     const auto id = parse_positive(p.positionals[0], "CONTACT_ID", INT64_MAX);
     std::string word = p.positionals[1];
@@ -449,7 +491,7 @@ Status cmd_audit(Context& ctx, const Parsed& p) {
                         {"ip", e.ip},
                         {"detail", e.detail}});
         text << "  " << iso_time(e.at) << "  " << e.action << "  " << e.outcome
-             << (e.reason.empty() ? "" : " (" + e.reason + ")") << "  " << e.target << "  by " << e.actor
+             << (e.reason.empty() || e.reason == e.outcome ? "" : " (" + e.reason + ")") << "  " << e.target << "  by " << e.actor
              << (e.ip.empty() ? "" : " from " + e.ip) << "\n";
     }
     if (events->empty()) text << "  (empty)\n";
@@ -538,6 +580,19 @@ const std::vector<CommandSpec>& commands() {
          {},
          {{"--agency", "ID", false, "only this agency (default: every agency)"}},
          cmd_client_list},
+        {{"client", "add"},
+         "Add a client with a phone and/or email, e.g. a second client sharing Ann's contact.",
+         "One phone or email may belong to several clients (a parent and children): logging in with it\n"
+         "then asks which client to act for (`sesame session select`).",
+         {},
+         {{"--first", "NAME", true, "first name"},
+          {"--last", "NAME", true, "last name"},
+          {"--phone", "PHONE", false, "a phone number in any common format"},
+          {"--email", "EMAIL", false, "an email address"},
+          {"--reference", "REF", false, "the agency's client reference"},
+          {"--language", "LANG", false, "ISO 639-1 language of messages (default en)"},
+          {"--agency", "ID", false, "the agency (default: the only one)"}},
+         cmd_client_add},
         {{"contact", "set-status"},
          "Mark a contact valid, opted_out or invalid (as the Opted Out and Invalid badges do).",
          "A contact that is not valid receives nothing and cannot be used to log in; sessions opened with\n"

@@ -125,7 +125,8 @@ int run(int argc, char** argv) {
             std::cout << top_help();
             return 0;
         }
-        throw UsageError("no command given", "see `sesame --help` for the commands");
+        std::cerr << top_help();
+        return 2;
     }
 
     std::string group;
