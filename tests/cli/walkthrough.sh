@@ -143,13 +143,39 @@ expect_eq "$(field .contact.status)" opted_out "contact status after set-status"
 expect_error 1 SESAME_E_CONTACT_INELIGIBLE login start --portal demo ann@example.org
 expect_ok contact set-status "$email_contact" valid
 
-# With Client Authentication disabled there is no login.
-expect_ok portal set-auth demo disabled --json
-expect_eq "$(field .portal.client_auth)" disabled "client auth after set-auth"
-expect_error 1 SESAME_E_AUTH_DISABLED login start --portal demo ann@example.org
-expect_ok portal set-auth demo one-time-password
+# ---- one email, two clients: the person chooses -------------------------------------------------
+expect_ok client add --first Ben --last Example --email "Ann@Example.org" --json
+ben=$(field .client.id)
+[[ $ben =~ ^[0-9]+$ && $ben != "$client_id" ]] || fail "client add gave no new client id"
+expect_eq "$(field '.contacts[0].value')" ann@example.org "Ben's email, normalised"
+
 expect_ok login start --portal demo ann@example.org --json
 expect_eq "$(field .channel)" email "login start by email"
+challenge=$(field .challenge_id)
+expect_ok feed --portal demo ANN@example.org --json
+expect_eq "$(field '.client_ids | length')" 2 "clients in the feed of a shared email"
+expect_eq "$(field '.messages[0].channel')" email "newest message channel"
+code=$(field .code)
+[[ $code =~ ^[0-9]{6}$ ]] || fail "feed --json gave no code for the email login"
+expect_ok login verify --portal demo --challenge "$challenge" --code "$code" --json
+token=$(field .token)
+expect_eq "$(field .client_id)" null "client bound when two share the email"
+expect_eq "$(field '[.clients[].client_id] | sort | map(tostring) | join(",")')" \
+    "$(printf '%s\n' "$client_id" "$ben" | sort -n | paste -sd,)" "the clients to choose from"
+expect_error 1 SESAME_E_SELECTION_REQUIRED session check --portal demo --token "$token"
+expect_error 1 SESAME_E_NOT_FOUND session select --portal demo --token "$token" --client 999999
+expect_ok session select --portal demo --token "$token" --client "$ben" --json
+expect_eq "$(field .client_id)" "$ben" "client after select"
+expect_error 1 SESAME_E_FAILED_PRECONDITION session select --portal demo --token "$token" --client "$client_id"
+expect_ok session check --portal demo --token "$token" --json
+expect_eq "$(field .client_id)" "$ben" "session check client after select"
+
+# ---- with Client Authentication disabled there is no login, and no session -----------------------
+expect_ok portal set-auth demo disabled --json
+expect_eq "$(field .portal.client_auth)" disabled "client auth after set-auth"
+expect_error 1 SESAME_E_AUTH_DISABLED login start --portal demo "555.123.4567"
+expect_ok portal set-auth demo one-time-password
+expect_error 1 SESAME_E_SESSION_INVALID session check --portal demo --token "$token"
 
 # JSON errors: one object on stdout as well.
 run --json login start --portal demo nobody@example.org
@@ -169,6 +195,7 @@ expect_error 2 "unknown command" frobnicate
 expect_error 2 "unknown option" feed --portal demo --colour red ann@example.org
 expect_error 2 "sesame login" login
 expect_error 2 "one-time-password" portal set-auth demo sometimes
+expect_error 2 "--phone or --email" client add --first Cy --last Example
 expect_ok login start --help
 [[ $out == *"Usage: sesame login start"* ]] || fail "login start --help shows no usage"
 expect_ok --help
