@@ -217,42 +217,42 @@ Result<std::int64_t> single_integer(Connection& c, const char* sql) {
 
 // A failure while reading the file before it is known to be sound: SQLite's verdict that the file is
 // not a database, or is damaged, becomes CORRUPT with advice; anything else stays as mapped.
-Status unreadable(const Status& s, const std::string& path) {
+Status unreadable(Connection& c, const Status& s, const std::string& path) {
     if (s.code() != Code::corrupt) return s;
-    return Status(Code::corrupt,
-                  fmt::format("{} is not a readable SQLite database ({}): {}", path, s.message(), kRestore));
+    return Status(Code::corrupt, fmt::format("{} is not a readable SQLite database ({}): {}", path,
+                                             sqlite3_errmsg(c.db()), kRestore));
 }
 
 Result<Inspection> inspect(Connection& c, const std::string& path) {
     Inspection in;
     auto tables = single_integer(c, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-    if (!tables) return unreadable(tables.status(), path);
+    if (!tables) return unreadable(c, tables.status(), path);
     in.tables = *tables;
 
     {
         auto check = Stmt::prepare(c, "PRAGMA quick_check");
-        if (!check) return unreadable(check.status(), path);
+        if (!check) return unreadable(c, check.status(), path);
         auto row = check->step();
-        if (!row) return unreadable(row.status(), path);
+        if (!row) return unreadable(c, row.status(), path);
         const std::string verdict = *row ? check->text(0) : "no answer";
         if (verdict != "ok")
             return Status(Code::corrupt, fmt::format("{} is damaged (integrity check: {}): {}", path, verdict, kRestore));
     }
 
     auto version = single_integer(c, "PRAGMA user_version");
-    if (!version) return unreadable(version.status(), path);
+    if (!version) return unreadable(c, version.status(), path);
     in.user_version = *version;
     auto app = single_integer(c, "PRAGMA application_id");
-    if (!app) return unreadable(app.status(), path);
+    if (!app) return unreadable(c, app.status(), path);
     in.application_id = *app;
 
     auto has_meta = single_integer(c, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sesame_meta'");
-    if (!has_meta) return unreadable(has_meta.status(), path);
+    if (!has_meta) return unreadable(c, has_meta.status(), path);
     if (*has_meta) {
         auto st = Stmt::prepare(c, "SELECT value FROM sesame_meta WHERE key = 'application'");
-        if (!st) return unreadable(st.status(), path);
+        if (!st) return unreadable(c, st.status(), path);
         auto row = st->step();
-        if (!row) return unreadable(row.status(), path);
+        if (!row) return unreadable(c, row.status(), path);
         in.marked = *row && st->text(0) == "sesame";
     }
     return in;

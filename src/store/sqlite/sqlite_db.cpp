@@ -56,22 +56,23 @@ Result<std::unique_ptr<Connection>> open_connection(const std::string& path, boo
 
 Status error(sqlite3* db, int rc, std::string_view doing) {
     const char* detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    const std::string prefix = doing.empty() ? std::string() : std::string(doing) + ": ";
     switch (rc) {
         case SQLITE_CONSTRAINT_UNIQUE:
         case SQLITE_CONSTRAINT_PRIMARYKEY:
-            return Status(Code::already_exists, fmt::format("{}: the key is already taken ({})", doing, detail));
+            return Status(Code::already_exists, fmt::format("{}the key is already taken ({})", prefix, detail));
         case SQLITE_CONSTRAINT_FOREIGNKEY:
-            return Status(Code::not_found, fmt::format("{}: the object it refers to does not exist", doing));
+            return Status(Code::not_found, prefix + "the agency or client it refers to does not exist");
         default: break;
     }
     switch (rc & 0xff) {
         case SQLITE_NOMEM: return Status(Code::no_memory, "out of memory");
         case SQLITE_CORRUPT:
         case SQLITE_NOTADB:
-            return Status(Code::corrupt, fmt::format("{}: the database file is damaged ({}): restore it from a backup",
-                                                     doing, detail));
+            return Status(Code::corrupt,
+                          fmt::format("{}the database file is damaged ({}): restore it from a backup", prefix, detail));
         default:
-            return Status(Code::storage, fmt::format("{}: {}", doing, detail));
+            return Status(Code::storage, fmt::format("{}{}", prefix, detail));
     }
 }
 
@@ -117,11 +118,11 @@ Stmt& Stmt::bind_null(int i) {
 }
 
 Result<bool> Stmt::step() {
-    if (bind_rc_ != SQLITE_OK) return error(c_->db(), bind_rc_, "binding a value");
+    if (bind_rc_ != SQLITE_OK) return error(c_->db(), bind_rc_, "");
     const int rc = sqlite3_step(s_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return error(c_->db(), rc, "running a statement");
+    return error(c_->db(), rc, "");
 }
 
 Status Stmt::run() {

@@ -852,6 +852,28 @@ public:
         });
     }
 
+    Result<std::string> pragma(const std::string& name) {
+        return read([&](Connection& c) -> Result<std::string> {
+            if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_'; }))
+                return Status(Code::invalid_argument, "not a pragma name: " + name);
+            const std::string sql = "PRAGMA " + name;
+            sqlite3_stmt* raw = nullptr;
+            int rc = sqlite3_prepare_v2(c.db(), sql.c_str(), -1, &raw, nullptr);
+            std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+            if (rc != SQLITE_OK) return error(c.db(), rc, "reading a pragma");
+            rc = sqlite3_step(raw);
+            if (rc == SQLITE_DONE) return std::string();
+            if (rc != SQLITE_ROW) return error(c.db(), rc, "reading a pragma");
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+            return std::string(text ? text : "");
+        });
+    }
+
+    std::size_t connection_count() {
+        std::lock_guard lock(registry_->mu);
+        return registry_->open.size();
+    }
+
 private:
     // This thread's connection to the store's file, opened on first use.
     Result<Connection*> connection() {
@@ -977,10 +999,23 @@ Result<std::shared_ptr<Store>> open_store(const SqliteOptions& options, std::spa
             return Status(Code::invalid_argument, "SqliteOptions.busy_timeout_ms must be 0 or more");
         auto first = open_connection(options.path, true, options.busy_timeout_ms);
         if (!first) return first.status();
-        SESAME_TRY(configure(**first, options));
+        // Nothing else may touch the file before prepare_database has judged it: even a pragma
+        // such as synchronous reads the schema. This connection only checks and migrates.
         SESAME_TRY(prepare_database(**first, steps, options.path));
         return std::shared_ptr<Store>(std::make_shared<SqliteStore>(options));
     });
+}
+
+Result<std::string> read_pragma(Store& store, const std::string& name) {
+    auto* s = dynamic_cast<SqliteStore*>(&store);
+    if (!s) return Status(Code::invalid_argument, "not a SQLite store");
+    return s->pragma(name);
+}
+
+Result<std::size_t> open_connections(Store& store) {
+    auto* s = dynamic_cast<SqliteStore*>(&store);
+    if (!s) return Status(Code::invalid_argument, "not a SQLite store");
+    return store_detail::guarded([&]() -> Result<std::size_t> { return s->connection_count(); });
 }
 
 }  // namespace sqlite

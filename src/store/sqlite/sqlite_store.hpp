@@ -3,7 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <cstddef>
 #include <span>
+#include <string>
 
 #include "sesame/store.hpp"
 #include "store/sqlite/schema.hpp"
@@ -11,5 +13,11 @@
 namespace sesame::sqlite {
 
 Result<std::shared_ptr<Store>> open_store(const SqliteOptions& options, std::span<const Migration> steps);
+
+// Diagnostics for tests. `store` must come from open_sqlite_store / open_store (INVALID_ARGUMENT
+// otherwise). read_pragma answers `PRAGMA <name>` (name: lower-case letters and '_') on the calling
+// thread's connection; open_connections counts the connections the store holds open right now.
+Result<std::string> read_pragma(Store& store, const std::string& name);
+Result<std::size_t> open_connections(Store& store);
 
 }  // namespace sesame::sqlite
