@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -136,6 +137,7 @@ TEST_CASE("sqlite: the file is in WAL mode and each connection has the configure
         CHECK(*sqlite::read_pragma(*store, "synchronous") == "1");
         CHECK(*sqlite::read_pragma(*store, "foreign_keys") == "1");
         CHECK(*sqlite::read_pragma(*store, "busy_timeout") == "5000");
+        CHECK(*sqlite::read_pragma(*store, "secure_delete") == "1");
         // Another thread's connection is configured the same way.
         std::string sync, keys, timeout;
         std::thread([&] {
@@ -194,6 +196,48 @@ TEST_CASE("sqlite: a new or empty file is initialised; an up-to-date file is ope
     CHECK(file_bytes(db.path()) == before);  // nothing was written
     Raw raw(db.str());
     CHECK(raw.integer("SELECT count(*) FROM sesame_migrations") == sqlite_schema_version());
+}
+
+TEST_CASE("sqlite: what the sweeper deletes does not remain in the file") {
+    TempDb db("swept");
+    FakeClock clock;
+    const std::vector<std::uint8_t> mac(32, 0xC3);
+    const std::vector<std::uint8_t> hash(32, 0x5A);
+    auto contains = [](const std::vector<char>& hay, const std::vector<std::uint8_t>& needle) {
+        return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                           [](char a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; }) != hay.end();
+    };
+    {
+        auto store = open_ok(db.str());
+        Challenge c;
+        c.id = "secret-challenge";
+        c.portal_id = 1;
+        c.mac = mac;
+        c.created_at = clock.now();
+        c.expires_at = clock.now() + 600;
+        REQUIRE(store->begin_challenge(c, std::nullopt).ok());
+        Session s;
+        s.id = "secret-session";
+        s.token_hash = hash;
+        s.created_at = clock.now();
+        s.idle_expires_at = clock.now() + 60;
+        s.absolute_expires_at = clock.now() + 600;
+        REQUIRE(store->insert_session(s).ok());
+        REQUIRE(*store->consume_challenge(c.id, clock.now()));
+        REQUIRE(*store->revoke_session(s.id, clock.now(), "logout") == 1);
+    }
+    CHECK(contains(file_bytes(db.path()), mac));  // the probe can see them while they are stored
+    {
+        auto store = open_ok(db.str());
+        clock.advance(1);
+        auto swept = store->sweep(clock.now(), 0);
+        REQUIRE(swept.ok());
+        CHECK(swept->challenges == 1);
+        CHECK(swept->sessions == 1);
+    }
+    const auto bytes = file_bytes(db.path());
+    CHECK_FALSE(contains(bytes, mac));
+    CHECK_FALSE(contains(bytes, hash));
 }
 
 TEST_CASE("sqlite: a file of an older schema version is migrated forward and keeps its data") {

@@ -370,7 +370,10 @@ auto one_row(Stmt& st, Read read, const char* what) -> Result<decltype(read(st))
 Status configure(Connection& c, const SqliteOptions& o) {
     SESAME_TRY(c.exec(o.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
                       "setting synchronous"));
-    return c.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
+    SESAME_TRY(c.exec("PRAGMA foreign_keys = ON", "enabling foreign keys"));
+    // Swept challenges and sessions, and sealed bodies erased once sent, are overwritten with zeros
+    // rather than left in free pages (SECURITY.md rule 9).
+    return c.exec("PRAGMA secure_delete = ON", "enabling secure delete");
 }
 
 // ---- the store ------------------------------------------------------------------------------
