@@ -125,7 +125,6 @@ nlohmann::json to_json(const sesame::SessionInfo& s);
 // The stored form of what a person typed, the way the engine stores contacts: a phone in any common
 // format (national numbers read with `default_region`) becomes E.164, an email is trimmed and
 // lower-cased. INVALID_ARGUMENT when it is neither.
-sesame::Result<std::string> normalize_identifier(const std::string& input, const std::string& default_region);
 
 // ---- commands.cpp -------------------------------------------------------------------------------
 

@@ -245,11 +245,8 @@ Status cmd_feed(Context& ctx, const Parsed& p) {
     if (!portal) return portal.status();
     auto agency = ctx.engine->get_agency(ctx.actor, portal->agency_id);
     if (!agency) return agency.status();
-    auto value = normalize_identifier(p.positionals[0], agency->default_region);
-    if (!value) return value.status();
-
     // Several clients may share one phone (a parent and children): the staff view shows them all.
-    auto contacts = ctx.engine->store().find_contacts(agency->id, *value);
+    auto contacts = ctx.engine->find_contacts(ctx.actor, agency->id, p.positionals[0]);
     if (!contacts) return contacts.status();
     std::set<sesame::Id> client_ids;
     for (const auto& c : *contacts) client_ids.insert(c.client_id);
@@ -377,7 +374,7 @@ Status cmd_client_list(Context& ctx, const Parsed& p) {
         if (!a) return a.status();
         agencies.push_back(*a);
     } else {
-        auto all = ctx.engine->store().list_agencies();
+        auto all = ctx.engine->list_agencies(ctx.actor);
         if (!all) return all.status();
         agencies = std::move(*all);
     }
@@ -416,7 +413,7 @@ Status cmd_client_add(Context& ctx, const Parsed& p) {
     if (p.has("--agency")) {
         agency_id = parse_positive(p.get("--agency"), "--agency", INT64_MAX);
     } else {
-        auto all = ctx.engine->store().list_agencies();
+        auto all = ctx.engine->list_agencies(ctx.actor);
         if (!all) return all.status();
         if (all->size() != 1)
             throw UsageError(all->empty() ? "there is no agency yet: run `sesame init --demo`"
@@ -459,7 +456,7 @@ Status cmd_contact_set_status(Context& ctx, const Parsed& p) {
         throw UsageError("a contact status is valid, opted_out or invalid, not '" + p.positionals[1] + "'",
                          "see `sesame contact set-status --help`");
     // The engine's update takes the value too; it is read back so that only the status changes.
-    auto current = ctx.engine->store().get_contact(id);
+    auto current = ctx.engine->get_contact(ctx.actor, id);
     if (!current) return current.status();
     auto updated = ctx.engine->update_contact(ctx.actor, id, current->value, status);
     if (!updated) return updated.status();

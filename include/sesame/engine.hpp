@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sesame/clock.hpp"
+#include "sesame/identifier.hpp"
 #include "sesame/model.hpp"
 #include "sesame/random.hpp"
 #include "sesame/status.hpp"
@@ -114,6 +115,8 @@ public:
     // Super admin only (this includes environment and send_mode); staging never sends live.
     Result<Agency> update_agency(const Actor& actor, const Agency& agency);
     Result<Agency> get_agency(const Actor& actor, Id agency_id);
+    // Every agency for a super admin; the actor's own for anyone else.
+    Result<std::vector<Agency>> list_agencies(const Actor& actor);
     Result<AgencyPhone> add_agency_phone(const Actor& actor, Id agency_id, const std::string& number,
                                          CarrierRegistration registration);
     Result<AgencyPhone> set_carrier_registration(const Actor& actor, Id agency_id, Id phone_id,
@@ -149,6 +152,10 @@ public:
     Result<Contact> update_contact(const Actor& actor, Id contact_id, const std::string& value,
                                    ContactStatus status);
     Result<std::vector<Contact>> list_contacts(const Actor& actor, Id client_id);
+    Result<Contact> get_contact(const Actor& actor, Id contact_id);
+    // Every contact of the agency (one per owning client) matching what a person typed, read the
+    // way start_login reads it. INVALID_ARGUMENT when it is neither a phone nor an email.
+    Result<std::vector<Contact>> find_contacts(const Actor& actor, Id agency_id, const std::string& identifier);
 
     // view_messages: the client's messages, newest first. Simulated messages whole (the seed's test
     // procedure reads the code there); live ones with the code redacted.

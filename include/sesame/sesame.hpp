@@ -3,6 +3,7 @@
 
 #include "sesame/clock.hpp"
 #include "sesame/engine.hpp"
+#include "sesame/identifier.hpp"
 #include "sesame/model.hpp"
 #include "sesame/random.hpp"
 #include "sesame/status.hpp"

@@ -86,6 +86,13 @@ Result<Agency> Engine::update_agency(const Actor& actor, const Agency& agency) {
 
 Result<Agency> Engine::get_agency(const Actor& actor, Id agency_id) { return impl_->visible_agency(actor, agency_id); }
 
+Result<std::vector<Agency>> Engine::list_agencies(const Actor& actor) {
+    if (actor.super_admin) return impl_->store->list_agencies();
+    auto own = impl_->visible_agency(actor, actor.agency_id);
+    if (!own) return own.code() == Code::not_found ? Result<std::vector<Agency>>(std::vector<Agency>{}) : own.status();
+    return std::vector<Agency>{std::move(*own)};
+}
+
 Result<AgencyPhone> Engine::add_agency_phone(const Actor& actor, Id agency_id, const std::string& number,
                                              CarrierRegistration registration) {
     Impl& im = *impl_;

@@ -189,4 +189,14 @@ Result<std::vector<Contact>> Engine::list_contacts(const Actor& actor, Id client
     return impl_->store->list_contacts(client_id);
 }
 
+Result<Contact> Engine::get_contact(const Actor& actor, Id contact_id) { return impl_->visible_contact(actor, contact_id); }
+
+Result<std::vector<Contact>> Engine::find_contacts(const Actor& actor, Id agency_id, const std::string& identifier) {
+    auto agency = impl_->visible_agency(actor, agency_id);
+    if (!agency) return agency.status();
+    auto value = identity::parse_identifier(identifier, agency->default_region);
+    if (!value) return value.status();
+    return impl_->store->find_contacts(agency_id, value->value);
+}
+
 }  // namespace sesame
