@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sesame/clock.hpp"
+#include "sesame/directory.hpp"
 #include "sesame/identifier.hpp"
 #include "sesame/model.hpp"
 #include "sesame/random.hpp"
@@ -45,6 +46,8 @@ struct RequestInfo {
 
 struct EngineOptions {
     std::shared_ptr<Store> store;                 // required
+    // Where clients and contacts come from; default: the store's own tables (make_store_directory).
+    std::shared_ptr<Directory> directory;
     // The master key: 32 bytes from the host, or a key file (created with mode 0600 when absent).
     // Exactly one of the two. The key never enters the store.
     std::optional<std::vector<std::uint8_t>> master_key;
@@ -177,6 +180,10 @@ public:
     // VERIFY_FAILED; the audit log keeps the true reason. RATE_LIMITED when the IP is over its limit.
     Result<LoginVerified> verify_login(Id portal_id, const std::string& challenge_id, const std::string& code,
                                        const RequestInfo& request);
+
+    // The clients a session may act for ("Ann E.", "Ben E."): the owners of the contact it was made
+    // with. SESSION_INVALID for a dead token.
+    Result<std::vector<ClientChoice>> session_choices(Id portal_id, const std::string& token);
 
     // Binds the client the person chose. NOT_FOUND when the client does not own the session's
     // contact; FAILED_PRECONDITION when a client is already bound.

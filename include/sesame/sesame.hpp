@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sesame/clock.hpp"
+#include "sesame/directory.hpp"
 #include "sesame/engine.hpp"
 #include "sesame/identifier.hpp"
 #include "sesame/model.hpp"

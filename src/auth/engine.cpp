@@ -28,6 +28,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     auto keys = crypto::derive_keys(*master);
     if (!keys) return keys.status();
 
+    if (!options.directory) options.directory = make_store_directory(options.store);
     if (!options.clock) options.clock = std::make_shared<SystemClock>();
     if (!options.random) options.random = std::make_shared<crypto::SodiumRandom>();
     auto impl = std::make_unique<Impl>(std::move(options), std::move(*keys));

@@ -14,11 +14,12 @@ namespace sesame {
 
 struct Engine::Impl {
     Impl(EngineOptions o, crypto::Keys k)
-        : options(std::move(o)), store(options.store), clock(options.clock), random(options.random),
-          keys(std::move(k)) {}
+        : options(std::move(o)), store(options.store), directory(options.directory), clock(options.clock),
+          random(options.random), keys(std::move(k)) {}
 
     EngineOptions options;
     std::shared_ptr<Store> store;
+    std::shared_ptr<Directory> directory;  // clients and contacts for logins and feeds
     std::shared_ptr<Clock> clock;
     std::shared_ptr<RandomSource> random;
     crypto::Keys keys;

@@ -142,7 +142,7 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
     // nothing about the contact, whereas checking it after the lookup would.
     if (uniform && sender->from.empty()) return refuse(channel_unavailable(sender->missing_reason), sender->missing_reason);
 
-    auto owners = owners::find(store, agency->id, dest);
+    auto owners = owners::find(*im.directory, agency->id, dest);
     if (!owners) return owners.status();
 
     Challenge c;
@@ -331,7 +331,7 @@ Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& chal
     if (!*consumed) return fail("already_used");
     SESAME_TRY(store.reset_counter(failure_key));
 
-    auto owners = owners::find(store, ch->agency_id, ch->destination);
+    auto owners = owners::find(*im.directory, ch->agency_id, ch->destination);
     if (!owners) return owners.status();
     if (owners->clients.empty()) return fail("contact_ineligible");
 

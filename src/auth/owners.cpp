@@ -4,13 +4,15 @@
 
 namespace sesame::owners {
 
-Result<Owners> find(Store& store, Id agency_id, const std::string& value) {
-    auto contacts = store.find_contacts(agency_id, value);
-    if (!contacts) return contacts.status();
+Result<Owners> find(Directory& directory, Id agency_id, const std::string& value) {
+    auto found = directory.find_owners(agency_id, value);
+    if (!found) return found.status();
     Owners out;
-    out.any_contact = !contacts->empty();
+    out.any_contact = !found->empty();
     bool opted_out = false, invalid = false, archived = false;
-    for (const auto& contact : *contacts) {
+    for (auto& [client, contact] : *found) {
+        // A host directory is trusted to answer for the agency asked, but not blindly.
+        if (client.agency_id != agency_id || contact.value != value) continue;
         if (contact.status == ContactStatus::opted_out) {
             opted_out = true;
             continue;
@@ -19,17 +21,13 @@ Result<Owners> find(Store& store, Id agency_id, const std::string& value) {
             invalid = true;
             continue;
         }
-        auto client = store.get_client(contact.client_id);
-        if (!client) {
-            if (client.code() == Code::not_found) continue;
-            return client.status();
-        }
-        if (client->archived || client->status != "active") {
+        if (client.archived || client.status != "active") {
             archived = true;
             continue;
         }
-        if (std::none_of(out.clients.begin(), out.clients.end(), [&](const Client& c) { return c.id == client->id; }))
-            out.clients.push_back(std::move(*client));
+        const Id id = client.id;
+        if (std::none_of(out.clients.begin(), out.clients.end(), [&](const Client& c) { return c.id == id; }))
+            out.clients.push_back(std::move(client));
     }
     std::sort(out.clients.begin(), out.clients.end(), [](const Client& a, const Client& b) { return a.id < b.id; });
     if (out.clients.empty() && out.any_contact)

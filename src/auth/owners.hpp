@@ -6,7 +6,7 @@
 
 #include "sesame/model.hpp"
 #include "sesame/status.hpp"
-#include "sesame/store.hpp"
+#include "sesame/directory.hpp"
 
 namespace sesame::owners {
 
@@ -17,7 +17,7 @@ struct Owners {
 };
 
 // The clients that may log in with `value` in the agency.
-Result<Owners> find(Store& store, Id agency_id, const std::string& value);
+Result<Owners> find(Directory& directory, Id agency_id, const std::string& value);
 
 // "Ann E.": enough for a person to choose between the clients of one phone, no more.
 std::string display_name(const Client& c);

@@ -51,7 +51,7 @@ Result<SessionInfo> Engine::select_client(Id portal_id, const std::string& token
     if (!s) return s.status();
     if (s->client_id)
         return Status(Code::failed_precondition, "this session already acts for a client: log in again to choose another");
-    auto owners = owners::find(*im.store, s->agency_id, s->destination);
+    auto owners = owners::find(*im.directory, s->agency_id, s->destination);
     if (!owners) return owners.status();
     const bool owns = std::any_of(owners->clients.begin(), owners->clients.end(),
                                   [&](const Client& c) { return c.id == client_id; });
@@ -69,6 +69,17 @@ Result<SessionInfo> Engine::select_client(Id portal_id, const std::string& token
     im.audit(ev);
     s->client_id = client_id;
     return session_info(*s);
+}
+
+Result<std::vector<ClientChoice>> Engine::session_choices(Id portal_id, const std::string& token) {
+    Impl& im = *impl_;
+    auto s = live_session(im, portal_id, token, im.now());
+    if (!s) return s.status();
+    auto owners = owners::find(*im.directory, s->agency_id, s->destination);
+    if (!owners) return owners.status();
+    std::vector<ClientChoice> out;
+    for (const auto& c : owners->clients) out.push_back({c.id, owners::display_name(c)});
+    return out;
 }
 
 Result<SessionInfo> Engine::check_session(Id portal_id, const std::string& token) {

@@ -12,9 +12,15 @@ Result<std::vector<Message>> Engine::message_feed(const Actor& actor, Id client_
     Impl& im = *impl_;
     const std::string target = fmt::format("client:{}", client_id);
     SESAME_TRY(portal::require_audited(im, actor, "view_messages", "messages.view", target));
+    // The client may live in Sesame's tables or only in the host's directory.
     auto client = im.visible_client(actor, client_id);
+    if (!client && client.code() == Code::not_found && !actor.super_admin) {
+        auto hosted = im.directory->get_client(actor.agency_id, client_id);
+        // Missing everywhere: the same answer as any other missing object.
+        if (hosted || hosted.code() != Code::not_found) client = std::move(hosted);
+    }
     if (!client) return client.status();
-    auto contacts = im.store->list_contacts(client->id);
+    auto contacts = im.directory->list_contacts(client->agency_id, client->id);
     if (!contacts) return contacts.status();
     std::vector<std::string> values;
     values.reserve(contacts->size());
