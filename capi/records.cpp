@@ -1,0 +1,335 @@
+#include "capi/records.hpp"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <set>
+
+namespace sesame::records {
+namespace {
+
+// Reads the fields of one JSON object, refusing wrong types, and afterwards any field it was not
+// asked about. Stops at the first error.
+class Reader {
+public:
+    Reader(const json& j, std::string prefix) : j_(j), prefix_(std::move(prefix)) {}
+
+    // Fields accepted on input but never written from it (assigned by Sesame).
+    void ignore(const char* name) { seen_.insert(name); }
+
+    void text(const char* name, std::string& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_string()) return wrong(name, "a string");
+            out = v->get<std::string>();
+        }
+    }
+    void integer(const char* name, std::int64_t& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_number_integer()) return wrong(name, "an integer");
+            if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                return wrong(name, "an integer that fits in 64 bits");
+            out = v->get<std::int64_t>();
+        }
+    }
+    void integer(const char* name, std::int32_t& out) {
+        std::int64_t wide = out;
+        integer(name, wide);
+        if (!err_.ok()) return;
+        if (wide < std::numeric_limits<std::int32_t>::min() || wide > std::numeric_limits<std::int32_t>::max())
+            return wrong(name, "an integer that fits in 32 bits");
+        out = static_cast<std::int32_t>(wide);
+    }
+    void boolean(const char* name, bool& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_boolean()) return wrong(name, "true or false");
+            out = v->get<bool>();
+        }
+    }
+    template <class E>
+    void word(const char* name, E& out, const char* choices) {
+        if (const json* v = find(name)) {
+            if (!v->is_string() || !parse(v->get_ref<const std::string&>(), out)) return wrong(name, choices);
+        }
+    }
+    void texts(const char* name, std::vector<std::string>& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_array()) return wrong(name, "an array of strings");
+            std::vector<std::string> items;
+            for (const auto& item : *v) {
+                if (!item.is_string()) return wrong(name, "an array of strings");
+                items.push_back(item.get<std::string>());
+            }
+            out = std::move(items);
+        }
+    }
+    template <class F>
+    void object(const char* name, F&& read_nested) {
+        if (const json* v = find(name)) {
+            if (!v->is_object()) return wrong(name, "an object");
+            Reader nested(*v, prefix_ + name + ".");
+            read_nested(nested);
+            if (err_.ok()) err_ = nested.finish();
+        }
+    }
+
+    Status finish() {
+        if (!err_.ok()) return err_;
+        for (const auto& [key, value] : j_.items())
+            if (!seen_.count(key))
+                return {Code::invalid_argument, fmt::format("unknown field \"{}{}\": check its spelling against docs/c-api.md", prefix_, key)};
+        return {};
+    }
+
+private:
+    const json* find(const char* name) {
+        seen_.insert(name);
+        if (!err_.ok()) return nullptr;
+        auto it = j_.find(name);
+        return it == j_.end() ? nullptr : &*it;
+    }
+    void wrong(const char* name, const char* expected) {
+        if (err_.ok()) err_ = Status(Code::invalid_argument, fmt::format("field \"{}{}\" must be {}", prefix_, name, expected));
+    }
+
+    const json& j_;
+    std::string prefix_;
+    std::set<std::string> seen_;
+    Status err_;
+};
+
+// Reads into a copy so that a failure leaves `out` untouched.
+template <class T, class F>
+Status read_into(const json& j, T& out, const char* record, F&& fields) {
+    T copy = out;
+    Reader r(j, std::string(record) + ".");
+    r.ignore("id");
+    r.ignore("created_at");
+    fields(r, copy);
+    SESAME_TRY(r.finish());
+    out = std::move(copy);
+    return {};
+}
+
+}  // namespace
+
+Result<json> parse_object(const char* text, std::string_view what) {
+    if (!text) return Status(Code::invalid_argument, fmt::format("the {} JSON is NULL", what));
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return Status(Code::invalid_argument, fmt::format("the {} is not valid JSON", what));
+    if (!j.is_object()) return Status(Code::invalid_argument, fmt::format("the {} must be a JSON object", what));
+    return j;
+}
+
+Result<Id> read_id(const json& j, std::string_view record) {
+    auto it = j.find("id");
+    if (it == j.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0)
+        return Status(Code::invalid_argument, fmt::format("field \"{}.id\" must be the positive id of the record to update", record));
+    return it->get<std::int64_t>();
+}
+
+Status read(const json& j, Agency& out) {
+    return read_into(j, out, "agency", [](Reader& r, Agency& a) {
+        r.text("name", a.name);
+        r.text("time_zone", a.time_zone);
+        r.word("environment", a.environment, "\"staging\" or \"production\"");
+        r.word("send_mode", a.send_mode, "\"live\" or \"simulate\"");
+        r.text("default_region", a.default_region);
+        r.texts("sms_countries", a.sms_countries);
+        r.integer("sms_per_hour_limit", a.sms_per_hour_limit);
+    });
+}
+
+Status read(const json& j, AgencyPhone& out) {
+    return read_into(j, out, "agency_phone", [](Reader& r, AgencyPhone& p) {
+        r.integer("agency_id", p.agency_id);
+        r.text("number", p.number);
+        r.word("registration", p.registration, "\"pending\" or \"complete\"");
+    });
+}
+
+Status read(const json& j, AgencyEmail& out) {
+    return read_into(j, out, "agency_email", [](Reader& r, AgencyEmail& e) {
+        r.integer("agency_id", e.agency_id);
+        r.text("address", e.address);
+        r.text("display_name", e.display_name);
+    });
+}
+
+Status read(const json& j, Portal& out) {
+    return read_into(j, out, "portal", [](Reader& r, Portal& p) {
+        r.integer("agency_id", p.agency_id);
+        r.text("name", p.name);
+        r.text("slug", p.slug);
+        r.word("client_auth", p.client_auth, "\"disabled\" or \"one-time-password\"");
+        r.object("settings", [&](Reader& s) {
+            auto& v = p.settings;
+            s.integer("code_digits", v.code_digits);
+            s.integer("code_ttl_seconds", v.code_ttl_seconds);
+            s.integer("max_attempts", v.max_attempts);
+            s.integer("contact_failure_limit", v.contact_failure_limit);
+            s.integer("resend_cooldown_seconds", v.resend_cooldown_seconds);
+            s.integer("sends_per_hour", v.sends_per_hour);
+            s.integer("sends_per_day", v.sends_per_day);
+            s.integer("ip_starts_limit", v.ip_starts_limit);
+            s.integer("ip_starts_window_seconds", v.ip_starts_window_seconds);
+            s.integer("ip_verify_limit", v.ip_verify_limit);
+            s.integer("ip_verify_window_seconds", v.ip_verify_window_seconds);
+            s.integer("session_idle_seconds", v.session_idle_seconds);
+            s.integer("session_absolute_seconds", v.session_absolute_seconds);
+            s.word("unknown_contact_response", v.unknown_contact_response, "\"explain\" or \"uniform\"");
+            s.text("default_language", v.default_language);
+            s.text("host", v.host);
+        });
+    });
+}
+
+Status read(const json& j, Client& out) {
+    return read_into(j, out, "client", [](Reader& r, Client& c) {
+        r.integer("agency_id", c.agency_id);
+        r.text("client_reference", c.client_reference);
+        r.text("first_name", c.first_name);
+        r.text("middle_name", c.middle_name);
+        r.text("last_name", c.last_name);
+        r.text("dob", c.dob);
+        r.text("gender", c.gender);
+        r.text("type", c.type);
+        r.text("group", c.group);
+        r.text("language", c.language);
+        r.text("status", c.status);
+        r.boolean("archived", c.archived);
+    });
+}
+
+Status read(const json& j, Contact& out) {
+    return read_into(j, out, "contact", [](Reader& r, Contact& c) {
+        r.integer("client_id", c.client_id);
+        r.word("kind", c.kind, "\"phone\" or \"email\"");
+        r.text("value", c.value);
+        r.word("status", c.status, "\"valid\", \"opted_out\" or \"invalid\"");
+        r.ignore("agency_id");
+    });
+}
+
+Status read(const json& j, MessageTemplate& out) {
+    return read_into(j, out, "template", [](Reader& r, MessageTemplate& t) {
+        r.integer("agency_id", t.agency_id);
+        r.word("channel", t.channel, "\"sms\" or \"email\"");
+        r.text("language", t.language);
+        r.text("subject", t.subject);
+        r.text("body", t.body);
+    });
+}
+
+json write(const Agency& v) {
+    return {{"id", v.id},
+            {"name", v.name},
+            {"time_zone", v.time_zone},
+            {"environment", to_string(v.environment)},
+            {"send_mode", to_string(v.send_mode)},
+            {"default_region", v.default_region},
+            {"sms_countries", v.sms_countries},
+            {"sms_per_hour_limit", v.sms_per_hour_limit},
+            {"created_at", v.created_at}};
+}
+
+json write(const AgencyPhone& v) {
+    return {{"id", v.id}, {"agency_id", v.agency_id}, {"number", v.number}, {"registration", to_string(v.registration)}};
+}
+
+json write(const AgencyEmail& v) {
+    return {{"id", v.id}, {"agency_id", v.agency_id}, {"address", v.address}, {"display_name", v.display_name}};
+}
+
+json write(const Portal& v) {
+    const auto& s = v.settings;
+    return {{"id", v.id},
+            {"agency_id", v.agency_id},
+            {"name", v.name},
+            {"slug", v.slug},
+            {"client_auth", to_string(v.client_auth)},
+            {"created_at", v.created_at},
+            {"settings",
+             {{"code_digits", s.code_digits},
+              {"code_ttl_seconds", s.code_ttl_seconds},
+              {"max_attempts", s.max_attempts},
+              {"contact_failure_limit", s.contact_failure_limit},
+              {"resend_cooldown_seconds", s.resend_cooldown_seconds},
+              {"sends_per_hour", s.sends_per_hour},
+              {"sends_per_day", s.sends_per_day},
+              {"ip_starts_limit", s.ip_starts_limit},
+              {"ip_starts_window_seconds", s.ip_starts_window_seconds},
+              {"ip_verify_limit", s.ip_verify_limit},
+              {"ip_verify_window_seconds", s.ip_verify_window_seconds},
+              {"session_idle_seconds", s.session_idle_seconds},
+              {"session_absolute_seconds", s.session_absolute_seconds},
+              {"unknown_contact_response", to_string(s.unknown_contact_response)},
+              {"default_language", s.default_language},
+              {"host", s.host}}}};
+}
+
+json write(const Client& v) {
+    return {{"id", v.id},
+            {"agency_id", v.agency_id},
+            {"client_reference", v.client_reference},
+            {"first_name", v.first_name},
+            {"middle_name", v.middle_name},
+            {"last_name", v.last_name},
+            {"dob", v.dob},
+            {"gender", v.gender},
+            {"type", v.type},
+            {"group", v.group},
+            {"language", v.language},
+            {"status", v.status},
+            {"archived", v.archived},
+            {"created_at", v.created_at}};
+}
+
+json write(const Contact& v) {
+    return {{"id", v.id},
+            {"agency_id", v.agency_id},
+            {"client_id", v.client_id},
+            {"kind", to_string(v.kind)},
+            {"value", v.value},
+            {"status", to_string(v.status)},
+            {"created_at", v.created_at}};
+}
+
+json write(const Message& v) {
+    return {{"id", v.id},
+            {"agency_id", v.agency_id},
+            {"direction", to_string(v.direction)},
+            {"channel", to_string(v.channel)},
+            {"status", to_string(v.status)},
+            {"to", v.to},
+            {"from", v.from},
+            {"subject", v.subject},
+            {"content", v.content},
+            {"error", v.error},
+            {"created_at", v.created_at},
+            {"updated_at", v.updated_at}};
+}
+
+json write(const AuditEvent& v) {
+    return {{"id", v.id},         {"agency_id", v.agency_id}, {"at", v.at},         {"actor", v.actor},
+            {"action", v.action}, {"target", v.target},       {"outcome", v.outcome}, {"reason", v.reason},
+            {"ip", v.ip},         {"detail", v.detail}};
+}
+
+json write(const SessionInfo& v) {
+    return {{"session_id", v.session_id},
+            {"portal_id", v.portal_id},
+            {"agency_id", v.agency_id},
+            {"client_id", v.client_id ? json(*v.client_id) : json(nullptr)},
+            {"created_at", v.created_at},
+            {"idle_expires_at", v.idle_expires_at},
+            {"absolute_expires_at", v.absolute_expires_at},
+            {"assurance", v.assurance}};
+}
+
+json write(const ClientChoice& v) { return {{"client_id", v.client_id}, {"display_name", v.display_name}}; }
+
+json write(const SweepResult& v) {
+    return {{"challenges", v.challenges}, {"sessions", v.sessions}, {"counters", v.counters}};
+}
+
+}  // namespace sesame::records

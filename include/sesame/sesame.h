@@ -1,0 +1,389 @@
+/* Sesame — the stable C ABI.
+ *
+ * Conventions (every function below follows them; docs/c-api.md has the details):
+ *  1. Names: functions are sesame_<noun>_<verb>, types sesame_<noun>, constants SESAME_*.
+ *  2. Every fallible function returns a sesame_status: SESAME_OK (0) or a negative SESAME_E_* code.
+ *     The values are frozen; new codes may be added, so keep a default branch when you switch.
+ *  3. After a failure, sesame_last_error_message() (thread-local, never NULL) says what was wrong and
+ *     what to do; sesame_status_name() gives the code's name. A successful call leaves them alone.
+ *  4. Out-parameters come first, then the handle, then the inputs. Every callback takes its
+ *     void *user_data as its FIRST parameter.
+ *  5. Handles are opaque: sesame_x_open(&out, ...) makes one, sesame_x_free(p) releases it, and
+ *     sesame_x_free(NULL) is a harmless no-op.
+ *  6. Strings are UTF-8 and NUL-terminated. Strings the caller passes in are only read during the
+ *     call. JSON the library returns comes in a sesame_buf the caller releases with sesame_buf_free.
+ *     Fixed-size character arrays in result structs are always NUL-terminated.
+ *  7. Options, records and vtables begin with uint32_t struct_size: fill them with their _INIT macro
+ *     or _init() function. The library reads and writes only the fields that struct_size covers, so
+ *     structs may grow at their end without breaking callers built against an older header.
+ *  8. Staff records (agencies, portals, clients, contacts, messages, audit events, ...) cross the ABI
+ *     as UTF-8 JSON objects whose schema is in docs/c-api.md. Malformed JSON, a wrong type or an
+ *     unknown field is SESAME_E_INVALID_ARGUMENT naming the field, and nothing is written.
+ *  9. Thread-safety: an engine may be used from any number of threads at once; each function says so.
+ *     The thread each callback runs on is stated with the callback.
+ * 10. Nothing aborts and no exception crosses this ABI: memory exhaustion is SESAME_E_NOMEM, a bug
+ *     is SESAME_E_INTERNAL, misuse (NULL handle, bad struct_size) is SESAME_E_INVALID_ARGUMENT.
+ *     There is no global initialisation to call.
+ */
+#ifndef SESAME_H
+#define SESAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sesame/sesame_export.h"
+#include "sesame/sesame_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Status codes ------------------------------------------------------------------------- */
+
+typedef int32_t sesame_status;
+
+#define SESAME_OK 0
+#define SESAME_E_INVALID_ARGUMENT (-1)    /* bad input: the message names the field and the bound */
+#define SESAME_E_NOT_FOUND (-2)           /* no such object, or not visible to this actor */
+#define SESAME_E_ALREADY_EXISTS (-3)      /* a unique key is taken */
+#define SESAME_E_PERMISSION_DENIED (-4)   /* the actor lacks the permission the call needs */
+#define SESAME_E_AUTH_DISABLED (-5)       /* the portal's Client Authentication is "disabled" */
+#define SESAME_E_RATE_LIMITED (-6)        /* see sesame_last_error_retry_after() */
+#define SESAME_E_CONTACT_NOT_FOUND (-7)   /* no client of the agency has that phone or email */
+#define SESAME_E_CONTACT_INELIGIBLE (-8)  /* opted out, invalid, or client archived */
+#define SESAME_E_CHANNEL_UNAVAILABLE (-9) /* no registered agency phone / no agency email */
+#define SESAME_E_VERIFY_FAILED (-10)      /* one answer for every failed code */
+#define SESAME_E_SESSION_INVALID (-11)    /* no live session for that token */
+#define SESAME_E_SELECTION_REQUIRED (-12) /* several clients share the contact: call sesame_session_select */
+#define SESAME_E_STORAGE (-13)            /* the store failed */
+#define SESAME_E_CORRUPT (-14)            /* the database is damaged or not a Sesame database */
+#define SESAME_E_VERSION_MISMATCH (-15)   /* the database was written by a newer Sesame */
+#define SESAME_E_CRYPTO (-16)             /* libsodium could not start, or a key is unusable */
+#define SESAME_E_CALLBACK (-17)           /* a host callback reported failure */
+#define SESAME_E_NOMEM (-18)
+#define SESAME_E_INTERNAL (-19)           /* a bug in Sesame: please report it */
+#define SESAME_E_FAILED_PRECONDITION (-20) /* the object's state forbids the call */
+
+/* "SESAME_E_RATE_LIMITED"; "SESAME_E_UNKNOWN" for a value not in the table. Static text.
+ * Thread-safe. */
+SESAME_API const char *sesame_status_name(sesame_status status);
+
+/* The message of the last failed call on this thread; "" when none. Never NULL. Valid until the
+ * next Sesame call on this thread. Thread-safe (thread-local). */
+SESAME_API const char *sesame_last_error_message(void);
+
+/* Seconds until a retry can succeed, after SESAME_E_RATE_LIMITED on this thread; 0 otherwise. */
+SESAME_API int64_t sesame_last_error_retry_after(void);
+
+/* SESAME_VERSION_NUMBER of the library actually loaded, and its version text. Thread-safe. */
+SESAME_API int32_t sesame_version_number(void);
+SESAME_API const char *sesame_version_string(void);
+
+/* ---- Buffers and sinks -------------------------------------------------------------------- */
+
+/* Bytes the library hands to the caller (UTF-8 JSON, NUL-terminated; size excludes the NUL).
+ * Release with sesame_buf_free, which zeroes the struct; freeing a zeroed buf is a no-op. */
+typedef struct sesame_buf {
+    char *data;
+    size_t size;
+} sesame_buf;
+
+SESAME_API void sesame_buf_free(sesame_buf *buf);
+
+/* Where a callback writes what it returns (JSON, an error message). Owned by the library and valid
+ * only during the callback; the callback never allocates memory for the library. */
+typedef struct sesame_sink sesame_sink;
+
+/* Appends bytes. SESAME_E_INVALID_ARGUMENT for a NULL sink or NULL data with size > 0. */
+SESAME_API sesame_status sesame_sink_write(sesame_sink *sink, const char *data, size_t size);
+
+/* ---- Plug-in interfaces ------------------------------------------------------------------- */
+/* Each vtable is copied by sesame_engine_open. From that call on the engine owns user_data: it
+ * calls destroy(user_data) exactly once, when the engine is freed or when the open fails. destroy
+ * may be NULL. A callback that fails returns a negative status (SESAME_E_CALLBACK or another code)
+ * and may write a message to its error sink; the engine reports SESAME_E_CALLBACK with that message
+ * to its caller, records it, and leaves its own state consistent. */
+
+/* Time. Called from any thread that calls into the engine; must be thread-safe. */
+typedef struct sesame_clock_vtable {
+    uint32_t struct_size;
+    void *user_data;
+    int64_t (*now)(void *user_data); /* Unix seconds */
+    void (*destroy)(void *user_data);
+} sesame_clock_vtable;
+#define SESAME_CLOCK_VTABLE_INIT {sizeof(sesame_clock_vtable), NULL, NULL, NULL}
+
+#define SESAME_CHANNEL_SMS 0
+#define SESAME_CHANNEL_EMAIL 1
+
+typedef struct sesame_outgoing_message {
+    uint32_t struct_size;
+    int64_t message_id;
+    int64_t agency_id;
+    int32_t channel; /* SESAME_CHANNEL_* */
+    const char *to;
+    const char *from;
+    const char *subject; /* "" for SMS */
+    const char *body;    /* the whole text, code included: never log it */
+} sesame_outgoing_message;
+
+#define SESAME_DELIVERY_SENT 0
+#define SESAME_DELIVERY_FAILED 1
+#define SESAME_DELIVERY_OPTED_OUT 2 /* the provider says the recipient opted out */
+
+/* Delivery of one channel's live messages. send runs on the thread that calls sesame_login_start
+ * (when messages are delivered immediately) or sesame_engine_dispatch, one message at a time. It
+ * sets *out_outcome to SESAME_DELIVERY_*; on SESAME_DELIVERY_FAILED it may write the reason to
+ * `error`. A negative return is treated as a failed delivery with the error text recorded. */
+typedef struct sesame_transport_vtable {
+    uint32_t struct_size;
+    void *user_data;
+    sesame_status (*send)(void *user_data, int32_t *out_outcome, const sesame_outgoing_message *message,
+                          sesame_sink *error);
+    void (*destroy)(void *user_data);
+} sesame_transport_vtable;
+#define SESAME_TRANSPORT_VTABLE_INIT {sizeof(sesame_transport_vtable), NULL, NULL, NULL}
+
+/* The host's own case system as the source of clients and contacts (and, where given, events,
+ * cases and documents). Sesame then keeps only auth state in its store. Every method writes JSON to
+ * `out` (schemas in docs/c-api.md) and returns SESAME_OK, SESAME_E_NOT_FOUND, or a failure. Called
+ * from any thread that calls into the engine, possibly at once: must be thread-safe.
+ * Optional methods may be NULL. */
+typedef struct sesame_directory_vtable {
+    uint32_t struct_size;
+    void *user_data;
+    /* Required. A JSON array of {"client": <client>, "contact": <contact>}: every contact of the
+     * agency whose normalised value (E.164 or lower-cased email) is `value`, with its client. */
+    sesame_status (*find_owners)(void *user_data, sesame_sink *out, sesame_sink *error, int64_t agency_id,
+                                 const char *value);
+    /* Required. The client's record, or SESAME_E_NOT_FOUND. */
+    sesame_status (*get_client)(void *user_data, sesame_sink *out, sesame_sink *error, int64_t agency_id,
+                                int64_t client_id);
+    /* Required. A JSON array of the client's contacts. */
+    sesame_status (*list_contacts)(void *user_data, sesame_sink *out, sesame_sink *error, int64_t agency_id,
+                                   int64_t client_id);
+    void (*destroy)(void *user_data);
+} sesame_directory_vtable;
+#define SESAME_DIRECTORY_VTABLE_INIT {sizeof(sesame_directory_vtable), NULL, NULL, NULL, NULL, NULL}
+
+/* All persistence, supplied by the host. One entry point: `method` names a Store operation and
+ * `request` is its arguments as a JSON object; the result goes to `out` as JSON. docs/c-api.md lists
+ * every method with its request, its result and the atomicity it must guarantee (the store
+ * conformance suite checks them). Must be thread-safe. */
+typedef struct sesame_store_vtable {
+    uint32_t struct_size;
+    void *user_data;
+    sesame_status (*call)(void *user_data, sesame_sink *out, sesame_sink *error, const char *method,
+                          const char *request);
+    void (*destroy)(void *user_data);
+} sesame_store_vtable;
+#define SESAME_STORE_VTABLE_INIT {sizeof(sesame_store_vtable), NULL, NULL, NULL}
+
+/* Receives every audit event (a JSON object) after it is stored, on the thread of the operation
+ * that caused it. Must not call back into the engine. */
+typedef struct sesame_event_sink_vtable {
+    uint32_t struct_size;
+    void *user_data;
+    void (*on_audit)(void *user_data, const char *event_json);
+    void (*destroy)(void *user_data);
+} sesame_event_sink_vtable;
+#define SESAME_EVENT_SINK_VTABLE_INIT {sizeof(sesame_event_sink_vtable), NULL, NULL, NULL}
+
+/* ---- The engine --------------------------------------------------------------------------- */
+
+typedef struct sesame_engine sesame_engine;
+
+#define SESAME_STORE_SQLITE 0 /* default: one file at sqlite_path */
+#define SESAME_STORE_MEMORY 1 /* nothing persists: tests and demos */
+#define SESAME_STORE_CUSTOM 2 /* the host's sesame_store_vtable */
+
+typedef struct sesame_engine_options {
+    uint32_t struct_size;
+    int32_t store_kind;          /* SESAME_STORE_* */
+    const char *sqlite_path;     /* SESAME_STORE_SQLITE: created when absent */
+    int32_t sqlite_synchronous_full; /* 0: synchronous=NORMAL (default), 1: FULL */
+    const uint8_t *master_key;   /* 32 bytes, or NULL and key_file */
+    size_t master_key_size;
+    const char *key_file;        /* created with mode 0600 when absent */
+    const sesame_store_vtable *store;           /* SESAME_STORE_CUSTOM */
+    const sesame_clock_vtable *clock;           /* NULL: the system clock */
+    const sesame_transport_vtable *sms_transport;   /* NULL: live SMS stays queued */
+    const sesame_transport_vtable *email_transport; /* NULL: live email stays queued */
+    const sesame_directory_vtable *directory;   /* NULL: the store's own clients and contacts */
+    const sesame_event_sink_vtable *event_sink; /* NULL: audit events are only stored */
+    int32_t deliver_immediately; /* 1 (default): live messages are sent inside sesame_login_start */
+} sesame_engine_options;
+#define SESAME_ENGINE_OPTIONS_INIT \
+    {sizeof(sesame_engine_options), SESAME_STORE_SQLITE, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1}
+
+SESAME_API void sesame_engine_options_init(sesame_engine_options *options);
+
+/* Opens an engine. Errors: INVALID_ARGUMENT (NULL out or options, bad struct_size, both or neither
+ * of master_key and key_file, a key that is not 32 bytes, a vtable without its required methods),
+ * STORAGE, CORRUPT, VERSION_MISMATCH (the SQLite file), CRYPTO. On failure *out is NULL and every
+ * vtable's destroy has been called. Thread-safe. */
+SESAME_API sesame_status sesame_engine_open(sesame_engine **out, const sesame_engine_options *options);
+
+/* Releases the engine and calls each vtable's destroy once. NULL is a no-op. No other call on this
+ * engine may be running or follow. */
+SESAME_API void sesame_engine_free(sesame_engine *engine);
+
+/* ---- Login and sessions (typed; the calls every portal page makes) ------------------------ */
+
+/* What the host knows of the visitor's request. NULL means unknown. */
+typedef struct sesame_request {
+    uint32_t struct_size;
+    const char *ip;
+    const char *user_agent;
+} sesame_request;
+#define SESAME_REQUEST_INIT {sizeof(sesame_request), NULL, NULL}
+
+typedef struct sesame_login_started {
+    uint32_t struct_size;
+    char challenge_id[64];
+    int32_t channel;             /* SESAME_CHANNEL_* */
+    char masked_destination[128]; /* "•••-•••-4567", "a•••@example.org" */
+    int64_t expires_at;          /* Unix seconds */
+    int64_t resend_after;        /* earliest time a new code can be sent */
+} sesame_login_started;
+#define SESAME_LOGIN_STARTED_INIT {sizeof(sesame_login_started), {0}, 0, {0}, 0, 0}
+
+/* Sends a one-time code to the phone or email in `identifier`. Errors, in this order:
+ * AUTH_DISABLED, RATE_LIMITED, CONTACT_NOT_FOUND, CONTACT_INELIGIBLE, CHANNEL_UNAVAILABLE; also
+ * INVALID_ARGUMENT (not a phone or email), NOT_FOUND (portal), STORAGE, CALLBACK. Thread-safe. */
+SESAME_API sesame_status sesame_login_start(sesame_login_started *out, sesame_engine *engine, int64_t portal_id,
+                                            const char *identifier, const sesame_request *request);
+
+typedef struct sesame_login_verified {
+    uint32_t struct_size;
+    char token[64];      /* the session token, returned once: put it in a cookie, wipe this copy */
+    char session_id[64];
+    int64_t client_id;   /* 0 when several clients share the contact: see sesame_session_choices */
+    size_t client_count;
+    int64_t expires_at;  /* absolute expiry */
+    int64_t idle_expires_at;
+    char assurance[8];   /* "aal1": one factor, always */
+} sesame_login_verified;
+#define SESAME_LOGIN_VERIFIED_INIT {sizeof(sesame_login_verified), {0}, {0}, 0, 0, 0, 0, {0}}
+
+/* Checks a code. VERIFY_FAILED for every wrong, expired, used, superseded or locked code; also
+ * AUTH_DISABLED, RATE_LIMITED, NOT_FOUND (portal), STORAGE. Thread-safe. */
+SESAME_API sesame_status sesame_login_verify(sesame_login_verified *out, sesame_engine *engine, int64_t portal_id,
+                                             const char *challenge_id, const char *code,
+                                             const sesame_request *request);
+
+typedef struct sesame_session_info {
+    uint32_t struct_size;
+    char session_id[64];
+    int64_t portal_id;
+    int64_t agency_id;
+    int64_t client_id; /* 0 until chosen */
+    int64_t created_at;
+    int64_t idle_expires_at;
+    int64_t absolute_expires_at;
+    char assurance[8];
+} sesame_session_info;
+#define SESAME_SESSION_INFO_INIT {sizeof(sesame_session_info), {0}, 0, 0, 0, 0, 0, 0, {0}}
+
+/* The clients a session may act for, as a JSON array of {"client_id", "display_name"}.
+ * SESSION_INVALID for a dead token. Thread-safe. */
+SESAME_API sesame_status sesame_session_choices(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                                const char *token);
+/* Binds the client the person chose. SESSION_INVALID, FAILED_PRECONDITION (already chosen),
+ * NOT_FOUND (not one of the choices). Thread-safe. */
+SESAME_API sesame_status sesame_session_select(sesame_session_info *out, sesame_engine *engine, int64_t portal_id,
+                                               const char *token, int64_t client_id);
+/* The session behind a token. SESSION_INVALID, SELECTION_REQUIRED. Thread-safe. */
+SESAME_API sesame_status sesame_session_check(sesame_session_info *out, sesame_engine *engine, int64_t portal_id,
+                                              const char *token);
+/* Ends the session on the server. SESSION_INVALID when it is not live. Thread-safe. */
+SESAME_API sesame_status sesame_session_logout(sesame_engine *engine, int64_t portal_id, const char *token);
+
+/* A portal's public record by slug (JSON). NOT_FOUND. Thread-safe. */
+SESAME_API sesame_status sesame_portal_find(sesame_buf *out_json, sesame_engine *engine, const char *slug);
+
+/* Hands up to `limit` queued live messages to their transports; *out_sent counts the sent ones.
+ * Thread-safe. */
+SESAME_API sesame_status sesame_engine_dispatch(int64_t *out_sent, sesame_engine *engine, size_t limit);
+/* Deletes used, expired and superseded challenges, dead sessions and stale counters; returns
+ * {"challenges": n, "sessions": n, "counters": n}. Thread-safe. */
+SESAME_API sesame_status sesame_engine_sweep(sesame_buf *out_json, sesame_engine *engine);
+
+/* ---- Staff operations (JSON records) ------------------------------------------------------ */
+
+/* A member of agency staff, as the host authenticated them. */
+typedef struct sesame_actor {
+    uint32_t struct_size;
+    const char *id;                  /* recorded in the audit log */
+    int64_t agency_id;               /* the actor's agency (ignored for a super admin) */
+    const char *const *permissions;  /* "create_portals", "update_clients", "view_messages", ... */
+    size_t permission_count;
+    int32_t super_admin;             /* non-zero: every agency, every permission */
+} sesame_actor;
+#define SESAME_ACTOR_INIT {sizeof(sesame_actor), NULL, 0, NULL, 0, 0}
+
+/* Each call below checks the actor's permission (PERMISSION_DENIED), answers NOT_FOUND for objects
+ * of an agency the actor may not see, validates the JSON record (INVALID_ARGUMENT naming the field),
+ * and returns the stored record as JSON in *out_json. All are thread-safe. */
+SESAME_API sesame_status sesame_agency_create(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                              const char *agency_json);
+SESAME_API sesame_status sesame_agency_update(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                              const char *agency_json);
+SESAME_API sesame_status sesame_agency_get(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                           int64_t agency_id);
+SESAME_API sesame_status sesame_agency_phone_add(sesame_buf *out_json, sesame_engine *engine,
+                                                 const sesame_actor *actor, const char *phone_json);
+SESAME_API sesame_status sesame_agency_phone_update(sesame_buf *out_json, sesame_engine *engine,
+                                                    const sesame_actor *actor, const char *phone_json);
+SESAME_API sesame_status sesame_agency_phone_list(sesame_buf *out_json, sesame_engine *engine,
+                                                  const sesame_actor *actor, int64_t agency_id);
+SESAME_API sesame_status sesame_agency_email_add(sesame_buf *out_json, sesame_engine *engine,
+                                                 const sesame_actor *actor, const char *email_json);
+SESAME_API sesame_status sesame_agency_email_list(sesame_buf *out_json, sesame_engine *engine,
+                                                  const sesame_actor *actor, int64_t agency_id);
+SESAME_API sesame_status sesame_template_set(sesame_engine *engine, const sesame_actor *actor,
+                                             const char *template_json);
+
+SESAME_API sesame_status sesame_portal_create(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                              const char *portal_json);
+SESAME_API sesame_status sesame_portal_update(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                              const char *portal_json);
+SESAME_API sesame_status sesame_portal_get(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                           int64_t portal_id);
+SESAME_API sesame_status sesame_portal_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                            int64_t agency_id);
+
+SESAME_API sesame_status sesame_client_create(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                              const char *client_json);
+SESAME_API sesame_status sesame_client_update(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                              const char *client_json);
+SESAME_API sesame_status sesame_client_get(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                           int64_t client_id);
+SESAME_API sesame_status sesame_client_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                            int64_t agency_id);
+
+SESAME_API sesame_status sesame_contact_add(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                            const char *contact_json);
+SESAME_API sesame_status sesame_contact_update(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                               const char *contact_json);
+SESAME_API sesame_status sesame_contact_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                             int64_t client_id);
+
+/* The client's messages, newest first: simulated ones whole, live ones with the code redacted.
+ * Needs view_messages. */
+SESAME_API sesame_status sesame_message_feed(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                             int64_t client_id, size_t limit);
+/* The client's sessions (needs update_clients). */
+SESAME_API sesame_status sesame_client_sessions(sesame_buf *out_json, sesame_engine *engine,
+                                                const sesame_actor *actor, int64_t client_id);
+SESAME_API sesame_status sesame_client_sessions_revoke(int64_t *out_count, sesame_engine *engine,
+                                                       const sesame_actor *actor, int64_t client_id);
+/* Newest first. A super admin, or view_audit for the actor's own agency. */
+SESAME_API sesame_status sesame_audit_log(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                          int64_t agency_id, size_t limit);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SESAME_H */
