@@ -959,6 +959,10 @@ TEST_CASE_TEMPLATE_DEFINE("store: each kind of revocation changes only live sess
     CHECK(*store->revoke_session("client-other", now + 1, "logout") == 0);
     CHECK(store->get_session("client-other")->revoked_at == std::optional<UnixTime>(now));
     CHECK(*store->revoke_session("client-idle", now, "logout") == 0);
+    // An expired session cannot be touched back to life either.
+    CHECK(store->touch_session("client-idle", now, now + 1800).code() == Code::not_found);
+    CHECK(store->touch_session("client-absolute", now, now + 1800).code() == Code::not_found);
+    CHECK(store->get_session("client-idle")->idle_expires_at == now);
     CHECK(*store->revoke_session("nope", now, "logout") == 0);
 }
 
