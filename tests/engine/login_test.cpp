@@ -622,7 +622,8 @@ TEST_CASE("agency isolation: another agency's portal knows neither the contact, 
 TEST_CASE_TEMPLATE("core login on each store: start, read the code from the feed, verify, check, log out", W, MemoryWorld,
                    SqliteWorld) {
     W w;
-    CAPTURE(W::name);
+    const std::string store_kind = W::name;
+    CAPTURE(store_kind);
     const UnixTime t0 = w.clock->now();
     auto s = w.started(World::kPhone);
     CHECK(s.expires_at == t0 + 600);
@@ -643,7 +644,8 @@ TEST_CASE_TEMPLATE("core login on each store: start, read the code from the feed
 
 TEST_CASE_TEMPLATE("core supersession on each store: a new code replaces the old one", W, MemoryWorld, SqliteWorld) {
     W w;
-    CAPTURE(W::name);
+    const std::string store_kind = W::name;
+    CAPTURE(store_kind);
     w.random->set(111111);
     auto first = w.started(World::kPhone);
     w.next_send();
@@ -657,7 +659,8 @@ TEST_CASE_TEMPLATE("core supersession on each store: a new code replaces the old
 
 TEST_CASE_TEMPLATE("core expiry on each store: a code works until its lifetime is over", W, MemoryWorld, SqliteWorld) {
     W w;
-    CAPTURE(W::name);
+    const std::string store_kind = W::name;
+    CAPTURE(store_kind);
     auto s = w.started(World::kPhone);
     w.clock->advance(600);
     CHECK(w.verify(s.challenge_id, "000042").code() == Code::verify_failed);
@@ -669,7 +672,8 @@ TEST_CASE_TEMPLATE("core expiry on each store: a code works until its lifetime i
 
 TEST_CASE_TEMPLATE("core choice on each store: a shared phone needs select_client", W, MemoryWorld, SqliteWorld) {
     W w;
-    CAPTURE(W::name);
+    const std::string store_kind = W::name;
+    CAPTURE(store_kind);
     Client ben = w.make_client(w.agency, "Ben");
     w.add_contact(ben, ContactKind::phone, World::kPhone);
     auto v = w.login(World::kPhone);

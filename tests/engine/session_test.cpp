@@ -24,7 +24,8 @@ bool occurs_in(const std::vector<char>& bytes, const std::string& needle) {
 TEST_CASE_TEMPLATE("SECURITY 15: every login gets a new token, and logout revokes it on the server", W, MemoryWorld,
                    SqliteWorld) {
     W w;
-    CAPTURE(W::name);
+    const std::string store_kind = W::name;
+    CAPTURE(store_kind);
     auto first = w.login(World::kPhone);
     w.next_send();
     auto second = w.login(World::kPhone);
@@ -81,7 +82,8 @@ TEST_CASE("SECURITY 15: a session left idle for 30 minutes is over") {
 TEST_CASE_TEMPLATE("SECURITY 15: activity every 20 minutes keeps a session alive up to the absolute 12 hours, not longer", W,
                    MemoryWorld, SqliteWorld) {
     W w;
-    CAPTURE(W::name);
+    const std::string store_kind = W::name;
+    CAPTURE(store_kind);
     const UnixTime t0 = w.clock->now();
     auto v = w.login(World::kPhone);
     CHECK(v.expires_at == t0 + 43200);
@@ -105,7 +107,8 @@ TEST_CASE_TEMPLATE("SECURITY 15: activity every 20 minutes keeps a session alive
 TEST_CASE_TEMPLATE("SECURITY 15: the session's last-seen time is written at most once a minute", W, MemoryWorld,
                    SqliteWorld) {
     W w;
-    CAPTURE(W::name);
+    const std::string store_kind = W::name;
+    CAPTURE(store_kind);
     const UnixTime t0 = w.clock->now();
     auto v = w.login(World::kPhone);
     auto seen = [&]() {
@@ -252,7 +255,8 @@ TEST_CASE("SECURITY 14: the token is nowhere in the SQLite database file or its 
 TEST_CASE_TEMPLATE("SECURITY 9: the sweeper removes used, expired and superseded challenges and dead sessions, and keeps live ones",
                    W, MemoryWorld, SqliteWorld) {
     W w;
-    CAPTURE(W::name);
+    const std::string store_kind = W::name;
+    CAPTURE(store_kind);
     Client ben = w.make_client(w.agency, "Ben");
     w.add_contact(ben, ContactKind::phone, "(555) 222-9999");
     const UnixTime t0 = w.clock->now();
