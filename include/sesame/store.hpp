@@ -6,7 +6,12 @@
 // them, and every store (memory, SQLite, a host's own) must pass that suite.
 //
 // Errors: NOT_FOUND for a missing row where the method says so, ALREADY_EXISTS for a unique key,
-// STORAGE for I/O, CORRUPT / VERSION_MISMATCH when opening. Stores do not check permissions or
+// STORAGE for I/O, CORRUPT / VERSION_MISMATCH when opening.
+//
+// Common rules: inserting or updating a portal, agency phone, agency email or client whose agency
+// does not exist, or a contact whose client does not exist, is NOT_FOUND. update_* replaces every
+// field but the id. A limit of 0 returns nothing. A session is live while it is not revoked and
+// now < idle_expires_at and now < absolute_expires_at. Stores do not check permissions or
 // agency isolation: the engine does, before it calls them.
 #pragma once
 
@@ -47,7 +52,7 @@ public:
     virtual Result<std::vector<Agency>> list_agencies() = 0;
 
     virtual Result<Id> insert_agency_phone(const AgencyPhone& p) = 0;  // ALREADY_EXISTS: same number in agency
-    virtual Status update_agency_phone(const AgencyPhone& p) = 0;
+    virtual Status update_agency_phone(const AgencyPhone& p) = 0;    // NOT_FOUND, ALREADY_EXISTS
     virtual Result<std::vector<AgencyPhone>> list_agency_phones(Id agency_id) = 0;
     virtual Result<Id> insert_agency_email(const AgencyEmail& e) = 0;  // ALREADY_EXISTS: same address in agency
     virtual Result<std::vector<AgencyEmail>> list_agency_emails(Id agency_id) = 0;
@@ -96,14 +101,14 @@ public:
     // no row was changed (unknown, used, superseded or out of attempts).
     virtual Result<Challenge> register_attempt(const std::string& id) = 0;
     // ATOMIC: consumed_at = now if and only if not consumed, not superseded and expires_at > now.
-    // Returns true for exactly one caller.
+    // Returns true for exactly one caller; false for an unknown id.
     virtual Result<bool> consume_challenge(const std::string& id, UnixTime now) = 0;
 
     // ---- sessions -------------------------------------------------------------------------
     virtual Status insert_session(const Session& s) = 0;              // ALREADY_EXISTS: id or hash
     virtual Result<Session> find_session(const std::vector<std::uint8_t>& token_hash) = 0;  // NOT_FOUND
     virtual Result<Session> get_session(const std::string& id) = 0;  // NOT_FOUND
-    // Sets last_seen_at = now and idle_expires_at on a live session. NOT_FOUND if absent.
+    // Sets last_seen_at = now and idle_expires_at on a live session. NOT_FOUND if absent or not live.
     virtual Status touch_session(const std::string& id, UnixTime now, UnixTime idle_expires_at) = 0;
     // Binds the client if none is bound yet; FAILED_PRECONDITION when one already is.
     virtual Status bind_session_client(const std::string& id, Id client_id) = 0;
@@ -147,7 +152,8 @@ SESAME_CXX_API std::shared_ptr<Store> make_memory_store();
 
 // Options of the embedded SQLite store.
 struct SqliteOptions {
-    std::string path;                   // database file; created when absent
+    std::string path;                   // database file; created when absent. "" and ":memory:" are
+                                        // INVALID_ARGUMENT: use make_memory_store() for that
     std::int32_t busy_timeout_ms = 5000;
     bool synchronous_full = false;      // false: synchronous=NORMAL (WAL; survives a process crash)
 };
