@@ -112,8 +112,9 @@ TEST_CASE_TEMPLATE("SECURITY 15: the session's last-seen time is written at most
     const UnixTime t0 = w.clock->now();
     auto v = w.login(World::kPhone);
     auto seen = [&]() {
-        auto s = w.session(v.session_id);
+        auto s = w.session_by_token(v.token);
         REQUIRE(s.ok());
+        REQUIRE(s->id == v.session_id);
         return std::pair{s->last_seen_at, s->idle_expires_at};
     };
     CHECK(seen() == std::pair{t0, t0 + 1800});
@@ -248,8 +249,11 @@ TEST_CASE("SECURITY 14: the token is nowhere in the SQLite database file or its 
     // Not even a recognisable piece of it.
     CHECK_FALSE(occurs_in(db, v.token.substr(0, 16)));
     CHECK_FALSE(occurs_in(wal, v.token.substr(0, 16)));
-    // The session itself is there, found by the hash of the token.
-    CHECK(w.session(v.session_id).ok());
+    // The session itself is there, found by the keyed hash of the token.
+    auto stored = w.session_by_token(v.token);
+    REQUIRE(stored.ok());
+    CHECK(stored->id == v.session_id);
+    CHECK(stored->token_hash.size() == 32);
 }
 
 TEST_CASE_TEMPLATE("SECURITY 9: the sweeper removes used, expired and superseded challenges and dead sessions, and keeps live ones",

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/crypto.hpp"
 #include "sesame/engine.hpp"
 #include "store/temp_db.hpp"
 
@@ -328,6 +329,16 @@ public:
     // The stored challenge and session, as the store sees them.
     Result<Challenge> challenge(const std::string& id) { return store->get_challenge(id); }
     Result<Session> session(const std::string& id) { return store->get_session(id); }
+    // The stored session found the way the engine finds it: by the keyed hash of the token, under
+    // the world's master key.
+    Result<Session> session_by_token(const std::string& token) {
+        const auto master_bytes = test_key();
+        auto master = crypto::SecretKey::from_bytes(master_bytes.data(), master_bytes.size());
+        REQUIRE(master.ok());
+        auto keys = crypto::derive_keys(*master);
+        REQUIRE(keys.ok());
+        return store->find_session(crypto::hash_token(*keys, token));
+    }
 
 protected:
     explicit World(std::shared_ptr<Store> s) : store(std::move(s)) {
