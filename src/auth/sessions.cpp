@@ -108,6 +108,8 @@ Status Engine::logout(Id portal_id, const std::string& token) {
     if (!s) return s.status();
     auto n = im.store->revoke_session(s->id, now, "logout");
     if (!n) return n.status();
+    // Another logout of the same token may have won the race since live_session read it.
+    if (*n == 0) return Status(Code::session_invalid, kSessionInvalid);
     im.audit({0, s->agency_id, now, s->client_id ? fmt::format("client:{}", *s->client_id) : "visitor", "session.logout",
               fmt::format("session:{}", s->id), "ok", "logout", "", ""});
     return {};
