@@ -61,6 +61,33 @@ Status channel_unavailable(const std::string& reason) {
 
 bool simulated(const Agency& a) { return a.send_mode == SendMode::simulate || a.environment == Environment::staging; }
 
+// One visitor call: its audit event, filled in as the call learns more, and the one way every
+// refusal is recorded. The first refusal of both steps is the same: login is off for the portal.
+struct VisitorCall {
+    Engine::Impl& im;
+    AuditEvent ev;
+
+    VisitorCall(Engine::Impl& impl, const Portal& portal, const char* action, const RequestInfo& request) : im(impl) {
+        ev.agency_id = portal.agency_id;
+        ev.actor = "visitor";
+        ev.action = action;
+        ev.target = fmt::format("portal:{}", portal.id);
+        ev.ip = request.ip;
+    }
+
+    Status refuse(Status st, std::string reason) {
+        ev.outcome = code_name(st.code());
+        ev.reason = std::move(reason);
+        im.audit(ev);
+        return st;
+    }
+
+    Status refuse_if_disabled(const Portal& portal) {
+        if (portal.client_auth != ClientAuth::disabled) return {};
+        return refuse({Code::auth_disabled, "client login is turned off for this portal"}, "auth_disabled");
+    }
+};
+
 }  // namespace
 
 Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identifier, const RequestInfo& request) {
@@ -72,21 +99,11 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
     if (!portal) return portal.status();
     const PortalSettings& s = portal->settings;
 
-    AuditEvent ev;
-    ev.agency_id = portal->agency_id;
-    ev.actor = "visitor";
-    ev.action = "login.start";
-    ev.target = fmt::format("portal:{}", portal->id);
-    ev.ip = request.ip;
-    auto refuse = [&](Status st, std::string reason) -> Status {
-        ev.outcome = code_name(st.code());
-        ev.reason = std::move(reason);
-        im.audit(ev);
-        return st;
-    };
+    VisitorCall call(im, *portal, "login.start", request);
+    AuditEvent& ev = call.ev;
+    auto refuse = [&](Status st, std::string reason) { return call.refuse(std::move(st), std::move(reason)); };
 
-    if (portal->client_auth == ClientAuth::disabled)
-        return refuse({Code::auth_disabled, "client login is turned off for this portal"}, "auth_disabled");
+    SESAME_TRY(call.refuse_if_disabled(*portal));
 
     auto ip = throttle::hit(store, throttle::ip_start_key(request.ip), now, s.ip_starts_window_seconds,
                             s.ip_starts_limit, "ip_limit");
@@ -252,22 +269,12 @@ Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& chal
     if (!portal) return portal.status();
     const PortalSettings& s = portal->settings;
 
-    AuditEvent ev;
-    ev.agency_id = portal->agency_id;
-    ev.actor = "visitor";
-    ev.action = "login.verify";
-    ev.target = fmt::format("portal:{}", portal->id);
-    ev.ip = request.ip;
-    auto refuse = [&](Status st, std::string reason) -> Status {
-        ev.outcome = code_name(st.code());
-        ev.reason = std::move(reason);
-        im.audit(ev);
-        return st;
-    };
+    VisitorCall call(im, *portal, "login.verify", request);
+    AuditEvent& ev = call.ev;
+    auto refuse = [&](Status st, std::string reason) { return call.refuse(std::move(st), std::move(reason)); };
     auto fail = [&](std::string reason) { return refuse({Code::verify_failed, kVerifyFailed}, std::move(reason)); };
 
-    if (portal->client_auth == ClientAuth::disabled)
-        return refuse({Code::auth_disabled, "client login is turned off for this portal"}, "auth_disabled");
+    SESAME_TRY(call.refuse_if_disabled(*portal));
     auto ip = throttle::hit(store, throttle::ip_verify_key(request.ip), now, s.ip_verify_window_seconds,
                             s.ip_verify_limit, "ip_limit");
     if (!ip) return ip.status();
