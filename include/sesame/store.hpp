@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "sesame/content.hpp"
 #include "sesame/model.hpp"
 #include "sesame/status.hpp"
 
@@ -145,6 +146,26 @@ public:
     // that are revoked or expired (absolute_expires_at <= now or idle_expires_at <= now); counters
     // whose last_at <= counter_cutoff.
     virtual Result<SweepResult> sweep(UnixTime now, UnixTime counter_cutoff) = 0;
+
+    // ---- content: events, cases and documents of a client ---------------------------------
+    // Inserting or updating a row whose client does not exist, or whose case_id / event_id names
+    // no stored case / event, is NOT_FOUND. The store does not check that the client, case and
+    // event belong together: the engine does. Lists of an unknown client are empty.
+    virtual Result<Id> insert_event(const Event& e) = 0;
+    virtual Status update_event(const Event& e) = 0;                   // NOT_FOUND
+    virtual Result<Event> get_event(Id id) = 0;                        // NOT_FOUND
+    // By date, then time ("" before any "HH:MM"), then id; byte order, as the text is stored.
+    virtual Result<std::vector<Event>> list_events(Id client_id) = 0;
+
+    virtual Result<Id> insert_case(const Case& c) = 0;
+    virtual Status update_case(const Case& c) = 0;                     // NOT_FOUND
+    virtual Result<Case> get_case(Id id) = 0;                          // NOT_FOUND
+    virtual Result<std::vector<Case>> list_cases(Id client_id) = 0;    // by id
+
+    virtual Result<Id> insert_document(const Document& d) = 0;
+    virtual Status update_document(const Document& d) = 0;             // NOT_FOUND
+    virtual Result<Document> get_document(Id id) = 0;                  // NOT_FOUND
+    virtual Result<std::vector<Document>> list_documents(Id client_id) = 0;  // by id
 };
 
 // The in-memory store, for tests and short-lived demos. Thread-safe (one mutex).

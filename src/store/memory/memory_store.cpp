@@ -598,7 +598,153 @@ public:
         });
     }
 
+    // ---- content: events, cases and documents ---------------------------------------------
+    Result<Id> insert_event(const Event& e) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            SESAME_TRY(event_parents(e));
+            Event row = e;
+            row.id = last_event_ + 1;
+            events_.emplace(row.id, row);
+            return last_event_ = row.id;
+        });
+    }
+
+    Status update_event(const Event& e) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = events_.find(e.id);
+            if (it == events_.end()) return missing("event");
+            SESAME_TRY(event_parents(e));
+            auto row = e;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<Event> get_event(Id id) override {
+        return guarded([&]() -> Result<Event> {
+            std::lock_guard lock(mu_);
+            auto it = events_.find(id);
+            if (it == events_.end()) return missing("event");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<Event>> list_events(Id client_id) override {
+        return guarded([&]() -> Result<std::vector<Event>> {
+            std::lock_guard lock(mu_);
+            std::vector<const Event*> hits;
+            for (const auto& [id, e] : events_)
+                if (e.client_id == client_id) hits.push_back(&e);
+            std::sort(hits.begin(), hits.end(), [](const Event* a, const Event* b) {
+                return std::tie(a->date, a->time, a->id) < std::tie(b->date, b->time, b->id);
+            });
+            std::vector<Event> out;
+            for (const Event* e : hits) out.push_back(*e);
+            return out;
+        });
+    }
+
+    Result<Id> insert_case(const Case& c) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!clients_.count(c.client_id)) return missing("client");
+            Case row = c;
+            row.id = last_case_ + 1;
+            cases_.emplace(row.id, row);
+            return last_case_ = row.id;
+        });
+    }
+
+    Status update_case(const Case& c) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = cases_.find(c.id);
+            if (it == cases_.end()) return missing("case");
+            if (!clients_.count(c.client_id)) return missing("client");
+            auto row = c;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<Case> get_case(Id id) override {
+        return guarded([&]() -> Result<Case> {
+            std::lock_guard lock(mu_);
+            auto it = cases_.find(id);
+            if (it == cases_.end()) return missing("case");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<Case>> list_cases(Id client_id) override {
+        return guarded([&]() -> Result<std::vector<Case>> {
+            std::lock_guard lock(mu_);
+            std::vector<Case> out;
+            for (const auto& [id, c] : cases_)
+                if (c.client_id == client_id) out.push_back(c);
+            return out;
+        });
+    }
+
+    Result<Id> insert_document(const Document& d) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            SESAME_TRY(document_parents(d));
+            Document row = d;
+            row.id = last_document_ + 1;
+            documents_.emplace(row.id, row);
+            return last_document_ = row.id;
+        });
+    }
+
+    Status update_document(const Document& d) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = documents_.find(d.id);
+            if (it == documents_.end()) return missing("document");
+            SESAME_TRY(document_parents(d));
+            auto row = d;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Result<Document> get_document(Id id) override {
+        return guarded([&]() -> Result<Document> {
+            std::lock_guard lock(mu_);
+            auto it = documents_.find(id);
+            if (it == documents_.end()) return missing("document");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<Document>> list_documents(Id client_id) override {
+        return guarded([&]() -> Result<std::vector<Document>> {
+            std::lock_guard lock(mu_);
+            std::vector<Document> out;
+            for (const auto& [id, d] : documents_)
+                if (d.client_id == client_id) out.push_back(d);
+            return out;
+        });
+    }
+
 private:
+    // Caller holds mu_. The rows an event or document refers to must exist, as SQLite's foreign
+    // keys require.
+    Status event_parents(const Event& e) const {
+        if (!clients_.count(e.client_id)) return missing("client");
+        if (e.case_id && !cases_.count(*e.case_id)) return missing("case");
+        return {};
+    }
+    Status document_parents(const Document& d) const {
+        if (!clients_.count(d.client_id)) return missing("client");
+        if (d.case_id && !cases_.count(*d.case_id)) return missing("case");
+        if (d.event_id && !events_.count(*d.event_id)) return missing("event");
+        return {};
+    }
+
     struct SessionRow {
         Session session;
         std::uint64_t seq;  // insertion order: the tie-break when two sessions share created_at
@@ -632,7 +778,7 @@ private:
 
     std::mutex mu_;
     Id last_agency_ = 0, last_phone_ = 0, last_email_ = 0, last_portal_ = 0, last_client_ = 0, last_contact_ = 0,
-       last_message_ = 0;
+       last_message_ = 0, last_event_ = 0, last_case_ = 0, last_document_ = 0;
     std::uint64_t session_seq_ = 0;
     std::map<Id, Agency> agencies_;
     std::map<Id, AgencyPhone> phones_;
@@ -647,6 +793,9 @@ private:
     std::map<std::string, Counter> counters_;
     std::map<TemplateKey, MessageTemplate> templates_;
     std::vector<AuditEvent> audit_;
+    std::map<Id, Event> events_;
+    std::map<Id, Case> cases_;
+    std::map<Id, Document> documents_;
 };
 
 }  // namespace

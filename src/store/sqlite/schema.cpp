@@ -192,8 +192,59 @@ CREATE TABLE audit (
 CREATE INDEX audit_agency ON audit (agency_id, id);
 )sql";
 
+// Version 2: what agencies assign to clients. Links between rows are foreign keys, so a row never
+// points at a case or event that is not stored; that they belong to the same client is the
+// engine's check.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE cases (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id   INTEGER NOT NULL,
+    client_id   INTEGER NOT NULL REFERENCES clients (id),
+    case_number TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    charges     TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    description TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX cases_client ON cases (client_id);
+
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id   INTEGER NOT NULL,
+    client_id   INTEGER NOT NULL REFERENCES clients (id),
+    case_id     INTEGER REFERENCES cases (id),
+    event_date  TEXT NOT NULL,
+    event_time  TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    location    TEXT NOT NULL,
+    judge       TEXT NOT NULL,
+    case_number TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    description TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX events_client ON events (client_id, event_date, event_time, id);
+
+CREATE TABLE documents (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id   INTEGER NOT NULL,
+    client_id   INTEGER NOT NULL REFERENCES clients (id),
+    case_id     INTEGER REFERENCES cases (id),
+    event_id    INTEGER REFERENCES events (id),
+    type        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    due_date    TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX documents_client ON documents (client_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
+    {2, kVersion2},
 };
 
 constexpr const char* kRestore =

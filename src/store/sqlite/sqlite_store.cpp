@@ -343,6 +343,89 @@ AuditEvent read_audit(const Stmt& st) {
 
 Counter read_counter(const Stmt& st) { return {st.i64(0), st.i64(1), st.i64(2)}; }
 
+#define EVENT_COLS                                                                                          \
+    "id, agency_id, client_id, case_id, event_date, event_time, type, location, judge, case_number, status, " \
+    "description, created_at"
+#define EVENT_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12"
+#define EVENT_SET                                                                                             \
+    "agency_id = ?1, client_id = ?2, case_id = ?3, event_date = ?4, event_time = ?5, type = ?6, location = ?7, " \
+    "judge = ?8, case_number = ?9, status = ?10, description = ?11, created_at = ?12"
+
+void bind_event(Stmt& st, const Event& e) {
+    st.bind(1, e.agency_id).bind(2, e.client_id).bind(3, e.case_id).bind(4, e.date).bind(5, e.time);
+    st.bind(6, e.type).bind(7, e.location).bind(8, e.judge).bind(9, e.case_number).bind(10, e.status);
+    st.bind(11, e.description).bind(12, e.created_at);
+}
+
+Event read_event(const Stmt& st) {
+    Event e;
+    e.id = st.i64(0);
+    e.agency_id = st.i64(1);
+    e.client_id = st.i64(2);
+    e.case_id = st.opt_i64(3);
+    e.date = st.text(4);
+    e.time = st.text(5);
+    e.type = st.text(6);
+    e.location = st.text(7);
+    e.judge = st.text(8);
+    e.case_number = st.text(9);
+    e.status = st.text(10);
+    e.description = st.text(11);
+    e.created_at = st.i64(12);
+    return e;
+}
+
+#define CASE_COLS "id, agency_id, client_id, case_number, type, charges, status, description, created_at"
+#define CASE_SET                                                                                              \
+    "agency_id = ?1, client_id = ?2, case_number = ?3, type = ?4, charges = ?5, status = ?6, description = ?7, " \
+    "created_at = ?8"
+
+void bind_case(Stmt& st, const Case& c) {
+    st.bind(1, c.agency_id).bind(2, c.client_id).bind(3, c.case_number).bind(4, c.type).bind(5, c.charges);
+    st.bind(6, c.status).bind(7, c.description).bind(8, c.created_at);
+}
+
+Case read_case(const Stmt& st) {
+    Case c;
+    c.id = st.i64(0);
+    c.agency_id = st.i64(1);
+    c.client_id = st.i64(2);
+    c.case_number = st.text(3);
+    c.type = st.text(4);
+    c.charges = st.text(5);
+    c.status = st.text(6);
+    c.description = st.text(7);
+    c.created_at = st.i64(8);
+    return c;
+}
+
+#define DOCUMENT_COLS \
+    "id, agency_id, client_id, case_id, event_id, type, name, due_date, uploaded_by, status, created_at"
+#define DOCUMENT_SET                                                                                          \
+    "agency_id = ?1, client_id = ?2, case_id = ?3, event_id = ?4, type = ?5, name = ?6, due_date = ?7, "       \
+    "uploaded_by = ?8, status = ?9, created_at = ?10"
+
+void bind_document(Stmt& st, const Document& d) {
+    st.bind(1, d.agency_id).bind(2, d.client_id).bind(3, d.case_id).bind(4, d.event_id).bind(5, d.type);
+    st.bind(6, d.name).bind(7, d.due_date).bind(8, d.uploaded_by).bind(9, d.status).bind(10, d.created_at);
+}
+
+Document read_document(const Stmt& st) {
+    Document d;
+    d.id = st.i64(0);
+    d.agency_id = st.i64(1);
+    d.client_id = st.i64(2);
+    d.case_id = st.opt_i64(3);
+    d.event_id = st.opt_i64(4);
+    d.type = st.text(5);
+    d.name = st.text(6);
+    d.due_date = st.text(7);
+    d.uploaded_by = st.text(8);
+    d.status = st.text(9);
+    d.created_at = st.i64(10);
+    return d;
+}
+
 // Every row the statement yields.
 template <class Read>
 auto all_rows(Stmt& st, Read read) -> Result<std::vector<decltype(read(st))>> {
@@ -852,6 +935,99 @@ public:
             SESAME_TRY(counters->bind(1, counter_cutoff).run());
             r.counters = counters->changes();
             return r;
+        });
+    }
+
+    // ---- content: events, cases and documents ---------------------------------------------
+    Result<Id> insert_event(const Event& e) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO events (" EVENT_COLS ") VALUES (NULL, " EVENT_VALUES ")",
+                          [&](Stmt& st) { bind_event(st, e); }, "adding an event");
+        });
+    }
+
+    Status update_event(const Event& e) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE events SET " EVENT_SET " WHERE id = ?13",
+                          [&](Stmt& st) { bind_event(st, e); st.bind(13, e.id); }, "event");
+        });
+    }
+
+    Result<Event> get_event(Id id) override {
+        return read([&](Connection& c) -> Result<Event> {
+            auto st = Stmt::prepare(c, "SELECT " EVENT_COLS " FROM events WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_event, "event");
+        });
+    }
+
+    Result<std::vector<Event>> list_events(Id client_id) override {
+        return read([&](Connection& c) -> Result<std::vector<Event>> {
+            auto st = Stmt::prepare(c, "SELECT " EVENT_COLS " FROM events WHERE client_id = ?1 "
+                                       "ORDER BY event_date, event_time, id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, client_id), read_event);
+        });
+    }
+
+    Result<Id> insert_case(const Case& cs) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO cases (" CASE_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          [&](Stmt& st) { bind_case(st, cs); }, "adding a case");
+        });
+    }
+
+    Status update_case(const Case& cs) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE cases SET " CASE_SET " WHERE id = ?9",
+                          [&](Stmt& st) { bind_case(st, cs); st.bind(9, cs.id); }, "case");
+        });
+    }
+
+    Result<Case> get_case(Id id) override {
+        return read([&](Connection& c) -> Result<Case> {
+            auto st = Stmt::prepare(c, "SELECT " CASE_COLS " FROM cases WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_case, "case");
+        });
+    }
+
+    Result<std::vector<Case>> list_cases(Id client_id) override {
+        return read([&](Connection& c) -> Result<std::vector<Case>> {
+            auto st = Stmt::prepare(c, "SELECT " CASE_COLS " FROM cases WHERE client_id = ?1 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, client_id), read_case);
+        });
+    }
+
+    Result<Id> insert_document(const Document& d) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO documents (" DOCUMENT_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                             "?9, ?10)",
+                          [&](Stmt& st) { bind_document(st, d); }, "adding a document");
+        });
+    }
+
+    Status update_document(const Document& d) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE documents SET " DOCUMENT_SET " WHERE id = ?11",
+                          [&](Stmt& st) { bind_document(st, d); st.bind(11, d.id); }, "document");
+        });
+    }
+
+    Result<Document> get_document(Id id) override {
+        return read([&](Connection& c) -> Result<Document> {
+            auto st = Stmt::prepare(c, "SELECT " DOCUMENT_COLS " FROM documents WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_document, "document");
+        });
+    }
+
+    Result<std::vector<Document>> list_documents(Id client_id) override {
+        return read([&](Connection& c) -> Result<std::vector<Document>> {
+            auto st = Stmt::prepare(c, "SELECT " DOCUMENT_COLS " FROM documents WHERE client_id = ?1 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, client_id), read_document);
         });
     }
 
