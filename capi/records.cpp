@@ -333,3 +333,33 @@ json write(const SweepResult& v) {
 }
 
 }  // namespace sesame::records
+
+// ---- Requests of the staff calls that are not whole records (used by capi/staff.cpp) ----------
+namespace sesame::records {
+
+Status read_phone_change(const json& j, AgencyPhone& out) {
+    return read_into(j, out, "agency_phone", [](Reader& r, AgencyPhone& p) {
+        r.integer("agency_id", p.agency_id);
+        r.word("registration", p.registration, "\"pending\" or \"complete\"");
+    });
+}
+
+Status read_new_contact(const json& j, Contact& out) {
+    return read_into(j, out, "contact", [](Reader& r, Contact& c) {
+        r.integer("client_id", c.client_id);
+        r.word("kind", c.kind, "\"phone\" or \"email\"");
+        r.text("value", c.value);
+    });
+}
+
+Status read_contact_change(const json& j, Contact& out) {
+    return read_into(j, out, "contact", [](Reader& r, Contact& c) {
+        r.integer("agency_id", c.agency_id);
+        r.integer("client_id", c.client_id);
+        r.word("kind", c.kind, "\"phone\" or \"email\"");
+        r.text("value", c.value);
+        r.word("status", c.status, "\"valid\", \"opted_out\" or \"invalid\"");
+    });
+}
+
+}  // namespace sesame::records

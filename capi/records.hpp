@@ -51,3 +51,17 @@ json write_all(const std::vector<T>& items) {
 }
 
 }  // namespace sesame::records
+
+// ---- Requests of the staff calls that are not whole records (used by capi/staff.cpp) ----------
+namespace sesame::records {
+
+// {"agency_id", "registration"} of sesame_agency_phone_update; its "id" is read by read_id.
+Status read_phone_change(const json& j, AgencyPhone& out);
+// {"client_id", "kind", "value"} of sesame_contact_add.
+Status read_new_contact(const json& j, Contact& out);
+// Every field of a contact record, applied onto the stored contact by sesame_contact_update, so
+// that a record read back from sesame_contact_list can be sent again; the caller refuses changes
+// to the fields that cannot change (agency_id, client_id, kind).
+Status read_contact_change(const json& j, Contact& out);
+
+}  // namespace sesame::records
