@@ -1,0 +1,60 @@
+# ctest abi_symbols: the dynamic symbols libsesame.so defines must be exactly docs/abi/symbols.txt.
+cmake_minimum_required(VERSION 3.25)
+#   cmake -DNM=<nm> -DLIBRARY=<libsesame.so> -DEXPECTED=<symbols.txt> [-DUPDATE=ON] -P CheckSymbols.cmake
+# With UPDATE=ON the file is rewritten from the library instead (after a deliberate ABI change).
+foreach(v NM LIBRARY EXPECTED)
+  if(NOT ${v})
+    message(FATAL_ERROR "CheckSymbols.cmake: -D${v}=... is required")
+  endif()
+endforeach()
+
+execute_process(COMMAND "${NM}" -D --defined-only "${LIBRARY}"
+  OUTPUT_VARIABLE nm_out ERROR_VARIABLE nm_err RESULT_VARIABLE nm_rc)
+if(NOT nm_rc EQUAL 0)
+  message(FATAL_ERROR "${NM} -D --defined-only ${LIBRARY} failed: ${nm_err}")
+endif()
+
+# "0000000000012345 T sesame_buf_free" -> "sesame_buf_free"; a version suffix (@@V) is dropped.
+string(REPLACE "\n" ";" lines "${nm_out}")
+set(actual)
+foreach(line IN LISTS lines)
+  if(line MATCHES "^[0-9a-fA-F]* *[A-Za-z] +([^ @]+)")
+    list(APPEND actual "${CMAKE_MATCH_1}")
+  endif()
+endforeach()
+list(REMOVE_DUPLICATES actual)
+list(SORT actual)
+if(NOT actual)
+  message(FATAL_ERROR "${LIBRARY} defines no dynamic symbols")
+endif()
+
+if(UPDATE)
+  list(JOIN actual "\n" text)
+  file(WRITE "${EXPECTED}" "${text}\n")
+  list(LENGTH actual n)
+  message(STATUS "wrote ${n} symbols to ${EXPECTED}")
+  return()
+endif()
+
+file(STRINGS "${EXPECTED}" expected)
+list(SORT expected)
+if(actual STREQUAL expected)
+  list(LENGTH actual n)
+  message(STATUS "${n} exported symbols, as in ${EXPECTED}")
+  return()
+endif()
+
+set(report "")
+foreach(s IN LISTS expected)
+  if(NOT s IN_LIST actual)
+    string(APPEND report "- ${s}   (in symbols.txt, not exported by the library)\n")
+  endif()
+endforeach()
+foreach(s IN LISTS actual)
+  if(NOT s IN_LIST expected)
+    string(APPEND report "+ ${s}   (exported by the library, not in symbols.txt)\n")
+  endif()
+endforeach()
+message(NOTICE "The exported symbols of ${LIBRARY} differ from ${EXPECTED}:\n${report}"
+  "A deliberate change to the C ABI updates the file: cmake --build <build dir> --target abi_symbols_update")
+message(FATAL_ERROR "abi_symbols: the exported symbols differ from docs/abi/symbols.txt")

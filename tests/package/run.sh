@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# ctest package_consumers: installs a build of Sesame under a scratch prefix, checks what the
+# install laid down, then builds tests/package/consumer.c against it the two ways a host does —
+# CMake's find_package(sesame) (tests/package/CMakeLists.txt) and pkg-config — and runs each.
+#
+#   run.sh <build dir> <C compiler> <C++ compiler> [compiler and linker flags]
+#
+# The flags are the build's sanitizer flags, if any: a program that loads a sanitized libsesame.so
+# must itself be built with the same sanitizers.
+set -euo pipefail
+
+build=$1
+cc=$2
+cxx=$3
+flags=${4:-}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sesame-package.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+
+step() { echo "==> $*"; }
+die() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+step "cmake --install $build --prefix $prefix"
+cmake --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 || {
+  cat "$work/install.log"
+  die "cmake --install failed"
+}
+
+pc=$(find "$prefix" -path '*/pkgconfig/sesame.pc' | head -n 1)
+[[ -n "$pc" ]] || die "no pkgconfig/sesame.pc under $prefix"
+libdir=$(dirname "$(dirname "$pc")")
+for f in "$prefix/include/sesame/sesame.h" "$prefix/include/sesame/sesame_version.h" \
+  "$prefix/include/sesame/sesame_export.h" "$prefix/include/sesame/engine.hpp" \
+  "$libdir/libsesame.a" "$libdir/libsesame.so" "$libdir/libsesame.so.0" \
+  "$libdir/cmake/sesame/sesameConfig.cmake" "$libdir/cmake/sesame/sesameConfigVersion.cmake" \
+  "$libdir/cmake/sesame/sesameTargets.cmake"; do
+  [[ -e "$f" ]] || die "the install has no ${f#"$prefix"/}"
+done
+# The shared library's SONAME carries the ABI major (SESAME_ABI_VERSION).
+readelf -d "$libdir/libsesame.so" | grep -q 'SONAME.*\[libsesame\.so\.0\]' || die "libsesame.so's SONAME is not libsesame.so.0"
+
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+version=$(pkg-config --modversion sesame)
+
+# check_run <program>: runs it and checks what it printed.
+check_run() {
+  local out
+  out=$("$@") || die "$* exited with status $?"
+  echo "$out"
+  [[ "$out" == "sesame $version" ]] || die "$* printed \"$out\", expected \"sesame $version\""
+}
+
+step "find_package(sesame): consumer_shared (sesame::sesame) and consumer_static (sesame::static)"
+cmake -S "$here" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_C_FLAGS="$flags" \
+  -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$work/configure.log" 2>&1 || {
+  cat "$work/configure.log"
+  die "the consumer project does not configure against the installed package"
+}
+cmake --build "$work/cmake-build" >"$work/build.log" 2>&1 || {
+  cat "$work/build.log"
+  die "the consumer project does not build against the installed package"
+}
+readelf -d "$work/cmake-build/consumer_shared" | grep -q 'NEEDED.*\[libsesame\.so\.0\]' ||
+  die "consumer_shared does not load libsesame.so.0"
+check_run "$work/cmake-build/consumer_shared"
+check_run "$work/cmake-build/consumer_static"
+
+step "pkg-config: $cc consumer.c \$(pkg-config --cflags --libs sesame)"
+# shellcheck disable=SC2086 # the flags are words
+"$cc" -std=c99 -pedantic -Wall -Wextra -Werror $flags "$here/consumer.c" $(pkg-config --cflags --libs sesame) \
+  -o "$work/consumer_pc" || die "the consumer does not build with pkg-config's flags"
+check_run env LD_LIBRARY_PATH="$libdir" "$work/consumer_pc"
+
+echo "package consumers: ok (sesame $version)"
