@@ -194,6 +194,39 @@ public:
     Result<SessionInfo> check_session(Id portal_id, const std::string& token);
     Status logout(Id portal_id, const std::string& token);
 
+    // ---- content: events, cases and documents assigned to clients (src/portal/content.cpp) ----
+    // Staff calls. create_* / update_* need the permission named beside them; get and list need
+    // only an agency the actor may see. NOT_FOUND for a row, client, case or event of an agency the
+    // actor may not see, as for a missing one. INVALID_ARGUMENT naming the field: a date that is
+    // not a real YYYY-MM-DD, a time that is not HH:MM, text over 200 bytes (2000 for description
+    // and charges) or with control characters, an empty status (or document name), uploaded_by
+    // other than "agency" or "client", an agency_id other than the client's (0 on create: the
+    // client's), a case_id / event_id that is not the same client's. An update replaces every
+    // field but id and created_at; agency_id and client_id cannot change. Every change is
+    // audited, by field name only.
+    Result<Event> create_event(const Actor& actor, Event event);              // create_events
+    Result<Event> update_event(const Actor& actor, const Event& event);       // update_events
+    Result<Event> get_event(const Actor& actor, Id event_id);
+    // The client's events by date, time, id.
+    Result<std::vector<Event>> list_events(const Actor& actor, Id client_id);
+    Result<Case> create_case(const Actor& actor, Case c);                     // create_cases
+    Result<Case> update_case(const Actor& actor, const Case& c);              // update_cases
+    Result<Case> get_case(const Actor& actor, Id case_id);
+    Result<std::vector<Case>> list_cases(const Actor& actor, Id client_id);   // by id
+    Result<Document> create_document(const Actor& actor, Document document);  // create_documents
+    Result<Document> update_document(const Actor& actor, const Document& document);  // update_documents
+    Result<Document> get_document(const Actor& actor, Id document_id);
+    Result<std::vector<Document>> list_documents(const Actor& actor, Id client_id);  // by id
+
+    // What a logged-in client may read of their own, from the Directory (a host's directory may
+    // answer). The session is checked as check_session checks it, and counts as activity:
+    // SESSION_INVALID, SELECTION_REQUIRED. Rows the directory returns for anyone else are dropped.
+    // Upcoming events: date >= from_date (YYYY-MM-DD, the agency's "today"; INVALID_ARGUMENT
+    // otherwise), by date, time, id.
+    Result<std::vector<Event>> client_events(Id portal_id, const std::string& token, const std::string& from_date);
+    Result<std::vector<Case>> client_cases(Id portal_id, const std::string& token);
+    Result<std::vector<Document>> client_documents(Id portal_id, const std::string& token);
+
     // ---- outbox and housekeeping -------------------------------------------------------------
     // Hands queued live messages to their transport; returns how many were sent.
     Result<std::int64_t> dispatch(std::size_t limit = 100);

@@ -1,4 +1,4 @@
-// The default Directory: clients and contacts from the engine's own store.
+// The default Directory: clients, contacts, events, cases and documents from the engine's own store.
 #include "sesame/directory.hpp"
 #include "sesame/store.hpp"
 
@@ -35,6 +35,24 @@ public:
         auto client = get_client(agency_id, client_id);
         if (!client) return client.status();
         return store_->list_contacts(client_id);
+    }
+
+    Result<std::vector<Event>> list_events(Id agency_id, Id client_id) override {
+        auto client = get_client(agency_id, client_id);
+        if (!client) return client.status();
+        return store_->list_events(client_id);
+    }
+
+    Result<std::vector<Case>> list_cases(Id agency_id, Id client_id) override {
+        auto client = get_client(agency_id, client_id);
+        if (!client) return client.status();
+        return store_->list_cases(client_id);
+    }
+
+    Result<std::vector<Document>> list_documents(Id agency_id, Id client_id) override {
+        auto client = get_client(agency_id, client_id);
+        if (!client) return client.status();
+        return store_->list_documents(client_id);
     }
 
 private:
