@@ -1,0 +1,124 @@
+// Internal to capi/: strict reading of one JSON object into a C++ record, shared by the record
+// readers (capi/records.cpp, capi/content_records.cpp).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sesame/model.hpp"
+#include "sesame/status.hpp"
+
+namespace sesame::records {
+
+using nlohmann::json;
+
+// Reads the fields of one JSON object, refusing wrong types, and afterwards any field it was not
+// asked about. Stops at the first error.
+class Reader {
+public:
+    Reader(const json& j, std::string prefix) : j_(j), prefix_(std::move(prefix)) {}
+
+    // Fields accepted on input but never written from it (assigned by Sesame).
+    void ignore(const char* name) { seen_.insert(name); }
+
+    void text(const char* name, std::string& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_string()) return wrong(name, "a string");
+            out = v->get<std::string>();
+        }
+    }
+    void integer(const char* name, std::int64_t& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_number_integer()) return wrong(name, "an integer");
+            if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                return wrong(name, "an integer that fits in 64 bits");
+            out = v->get<std::int64_t>();
+        }
+    }
+    void integer(const char* name, std::int32_t& out) {
+        std::int64_t wide = out;
+        integer(name, wide);
+        if (!err_.ok()) return;
+        if (wide < std::numeric_limits<std::int32_t>::min() || wide > std::numeric_limits<std::int32_t>::max())
+            return wrong(name, "an integer that fits in 32 bits");
+        out = static_cast<std::int32_t>(wide);
+    }
+    void boolean(const char* name, bool& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_boolean()) return wrong(name, "true or false");
+            out = v->get<bool>();
+        }
+    }
+    template <class E>
+    void word(const char* name, E& out, const char* choices) {
+        if (const json* v = find(name)) {
+            if (!v->is_string() || !parse(v->get_ref<const std::string&>(), out)) return wrong(name, choices);
+        }
+    }
+    void texts(const char* name, std::vector<std::string>& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_array()) return wrong(name, "an array of strings");
+            std::vector<std::string> items;
+            for (const auto& item : *v) {
+                if (!item.is_string()) return wrong(name, "an array of strings");
+                items.push_back(item.get<std::string>());
+            }
+            out = std::move(items);
+        }
+    }
+    template <class F>
+    void object(const char* name, F&& read_nested) {
+        if (const json* v = find(name)) {
+            if (!v->is_object()) return wrong(name, "an object");
+            Reader nested(*v, prefix_ + name + ".");
+            read_nested(nested);
+            if (err_.ok()) err_ = nested.finish();
+        }
+    }
+
+    Status finish() {
+        if (!err_.ok()) return err_;
+        for (const auto& [key, value] : j_.items())
+            if (!seen_.count(key))
+                return {Code::invalid_argument, fmt::format("unknown field \"{}{}\": check its spelling against docs/c-api.md", prefix_, key)};
+        return {};
+    }
+
+private:
+    const json* find(const char* name) {
+        seen_.insert(name);
+        if (!err_.ok()) return nullptr;
+        auto it = j_.find(name);
+        return it == j_.end() ? nullptr : &*it;
+    }
+    void wrong(const char* name, const char* expected) {
+        if (err_.ok()) err_ = Status(Code::invalid_argument, fmt::format("field \"{}{}\" must be {}", prefix_, name, expected));
+    }
+
+    const json& j_;
+    std::string prefix_;
+    std::set<std::string> seen_;
+    Status err_;
+};
+
+// Reads into a copy so that a failure leaves `out` untouched.
+template <class T, class F>
+Status read_into(const json& j, T& out, const char* record, F&& fields) {
+    T copy = out;
+    Reader r(j, std::string(record) + ".");
+    r.ignore("id");
+    r.ignore("created_at");
+    fields(r, copy);
+    SESAME_TRY(r.finish());
+    out = std::move(copy);
+    return {};
+}
+
+}  // namespace sesame::records
