@@ -7,6 +7,9 @@
 #include <utility>
 
 #include "capi/store_adapter.hpp"
+#include "capi/store_codec.hpp"
+#include "sesame/clock.hpp"
+#include "sesame/engine.hpp"
 
 namespace {
 
@@ -85,6 +88,65 @@ std::string pair(const char* client, const char* contact) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// ---- for a whole login: a store served through the store protocol, and a case system ---------
+
+sesame_status served_call(void* user_data, sesame_sink* out, sesame_sink* error, const char* method, const char* request) {
+    auto& inner = *static_cast<std::shared_ptr<sesame::Store>*>(user_data);
+    auto r = sesame::capi::store_codec::serve(*inner, method, nlohmann::json::parse(request, nullptr, false));
+    if (!r) {
+        write(error, r.status().message());
+        return static_cast<sesame_status>(r.code());
+    }
+    return write(out, sesame::capi::store_codec::dump(*r));
+}
+
+// Rosa (501) and Tomas (502) of agency `agency` share one phone; the case system knows them only.
+struct CaseSystem {
+    std::int64_t agency = 0;
+    int destroyed = 0;
+    std::string client_json(std::int64_t id) const {
+        return "{\"id\": " + std::to_string(id) + ", \"agency_id\": " + std::to_string(agency) +
+               (id == 501 ? R"(, "first_name": "Rosa", "last_name": "Diaz", "language": "es"})"
+                          : R"(, "first_name": "Tomas", "last_name": "Diaz"})");
+    }
+    std::string contact_json(std::int64_t id) const {
+        return "{\"id\": " + std::to_string(id * 10) + ", \"agency_id\": " + std::to_string(agency) +
+               ", \"client_id\": " + std::to_string(id) +
+               R"(, "kind": "phone", "value": "+15550001111", "status": "valid"})";
+    }
+};
+
+sesame_status case_find_owners(void* user_data, sesame_sink* out, sesame_sink*, int64_t agency_id, const char* value) {
+    const auto* cs = static_cast<CaseSystem*>(user_data);
+    if (agency_id != cs->agency || std::string(value) != "+15550001111") return write(out, "[]");
+    return write(out, "[{\"client\": " + cs->client_json(501) + ", \"contact\": " + cs->contact_json(501) +
+                          "}, {\"client\": " + cs->client_json(502) + ", \"contact\": " + cs->contact_json(502) + "}]");
+}
+
+sesame_status case_get_client(void* user_data, sesame_sink* out, sesame_sink* error, int64_t agency_id, int64_t client_id) {
+    const auto* cs = static_cast<CaseSystem*>(user_data);
+    if (agency_id != cs->agency || (client_id != 501 && client_id != 502)) {
+        write(error, "no such client");
+        return SESAME_E_NOT_FOUND;
+    }
+    return write(out, cs->client_json(client_id));
+}
+
+sesame_status case_list_contacts(void* user_data, sesame_sink* out, sesame_sink* error, int64_t agency_id,
+                                 int64_t client_id) {
+    const auto* cs = static_cast<CaseSystem*>(user_data);
+    if (agency_id != cs->agency || (client_id != 501 && client_id != 502)) {
+        write(error, "no such client");
+        return SESAME_E_NOT_FOUND;
+    }
+    return write(out, "[" + cs->contact_json(client_id) + "]");
+}
+
+class FixedRandom final : public sesame::RandomSource {
+public:
+    std::uint32_t uniform(std::uint32_t upper) override { return 42 % upper; }
+};
 
 }  // namespace
 
@@ -272,4 +334,74 @@ TEST_CASE("directory vtable: destroy runs exactly once; a missing callback is CA
         CHECK(empty.list_contacts(3, 41).code() == Code::callback);
     }
     CHECK(d.destroyed == 2);
+}
+
+TEST_CASE("directory and store vtables: a whole login, from a C-style case system over a C-style store") {
+    auto inner = sesame::make_memory_store();
+    sesame::Agency a;
+    a.name = "Host Court";
+    auto agency_id = inner->insert_agency(a);
+    REQUIRE(agency_id.ok());
+    REQUIRE(inner->insert_agency_phone({0, *agency_id, "+15559990000", sesame::CarrierRegistration::complete}).ok());
+    sesame::Portal p;
+    p.agency_id = *agency_id;
+    p.name = "Host Portal";
+    p.slug = "host";
+    p.client_auth = sesame::ClientAuth::one_time_password;
+    auto portal_id = inner->insert_portal(p);
+    REQUIRE(portal_id.ok());
+
+    sesame_store_vtable sv = SESAME_STORE_VTABLE_INIT;
+    sv.user_data = &inner;
+    sv.call = served_call;
+    CaseSystem cs;
+    cs.agency = *agency_id;
+    sesame_directory_vtable dv = SESAME_DIRECTORY_VTABLE_INIT;
+    dv.user_data = &cs;
+    dv.find_owners = case_find_owners;
+    dv.get_client = case_get_client;
+    dv.list_contacts = case_list_contacts;
+    dv.destroy = [](void* user_data) { ++static_cast<CaseSystem*>(user_data)->destroyed; };
+    {
+        sesame::EngineOptions o;
+        o.store = std::make_shared<sesame::capi::StoreAdapter>(sv);
+        o.directory = std::make_shared<sesame::capi::DirectoryAdapter>(dv);
+        o.master_key = std::vector<std::uint8_t>(32, 3);
+        o.clock = std::make_shared<sesame::FakeClock>();
+        o.random = std::make_shared<FixedRandom>();
+        auto engine = sesame::Engine::open(std::move(o));
+        REQUIRE(engine.ok());
+        sesame::Engine& e = **engine;
+
+        auto started = e.start_login(*portal_id, "(555) 000-1111", {"10.0.0.1", "test"});
+        REQUIRE(started.ok());
+        CHECK(inner->list_clients(*agency_id)->empty());  // nothing of the case system was copied
+
+        // The code went out in the first owner's language, and the feed finds it through the directory.
+        sesame::Actor staff{"clerk", *agency_id, {"view_messages"}, false};
+        auto feed = e.message_feed(staff, 501);
+        REQUIRE(feed.ok());
+        REQUIRE(feed->size() == 1);
+        CHECK(contains(feed->front().content, "000042"));
+        CHECK(e.message_feed(staff, 999).code() == Code::not_found);
+
+        CHECK(e.verify_login(*portal_id, started->challenge_id, "000041", {"10.0.0.1", "test"}).code() ==
+              Code::verify_failed);
+        auto verified = e.verify_login(*portal_id, started->challenge_id, "000042", {"10.0.0.1", "test"});
+        REQUIRE(verified.ok());
+        CHECK_FALSE(verified->client_id.has_value());
+        REQUIRE(verified->clients.size() == 2);
+        CHECK(verified->clients[0].display_name == "Rosa D.");
+        CHECK(e.check_session(*portal_id, verified->token).code() == Code::selection_required);
+        REQUIRE(e.select_client(*portal_id, verified->token, 502).ok());
+        auto session = e.check_session(*portal_id, verified->token);
+        REQUIRE(session.ok());
+        CHECK(session->client_id == 502);
+        // The code is single use, through the store's atomic consume.
+        CHECK(e.verify_login(*portal_id, started->challenge_id, "000042", {"10.0.0.1", "test"}).code() ==
+              Code::verify_failed);
+        REQUIRE(e.logout(*portal_id, verified->token).ok());
+        CHECK(e.check_session(*portal_id, verified->token).code() == Code::session_invalid);
+    }
+    CHECK(cs.destroyed == 1);
 }
