@@ -1,5 +1,6 @@
-// Sesame — symbol visibility for the C++ API. The library is built with hidden visibility; only
-// what is marked SESAME_CXX_API (and, in sesame.h, SESAME_API) is exported from the shared library.
+// Sesame — symbol visibility for the C++ API. The library is built with hidden visibility, and the
+// shared library's version script exports only the C ABI (sesame_*). C++ programs link the static
+// library (CMake target sesame::static); SESAME_CXX_API marks the C++ API for builds that export it.
 #pragma once
 
 #if defined(_WIN32)
