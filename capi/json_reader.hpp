@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -49,6 +50,19 @@ public:
         if (wide < std::numeric_limits<std::int32_t>::min() || wide > std::numeric_limits<std::int32_t>::max())
             return wrong(name, "an integer that fits in 32 bits");
         out = static_cast<std::int32_t>(wide);
+    }
+    // An optional id: null clears it.
+    void optional_integer(const char* name, std::optional<std::int64_t>& out) {
+        if (const json* v = find(name)) {
+            if (v->is_null()) {
+                out.reset();
+                return;
+            }
+            if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<std::uint64_t>() >
+                                                                           static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())))
+                return wrong(name, "an integer that fits in 64 bits, or null");
+            out = v->get<std::int64_t>();
+        }
     }
     void boolean(const char* name, bool& out) {
         if (const json* v = find(name)) {

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <cstddef>
 #include <initializer_list>
 #include <limits>
 #include <utility>
 
+#include "capi/content_records.hpp"
 #include "capi/records.hpp"
 #include "capi/store_codec.hpp"
 #include "store/guard.hpp"
@@ -270,13 +272,14 @@ Status host_garbage(std::string_view method, std::string_view what) {
 // What a directory callback's failure becomes: NOT_FOUND keeps its code, the rest is CALLBACK.
 Status directory_failure(std::string_view method, sesame_status status, const std::string& message) {
     if (status == SESAME_E_NOT_FOUND)
-        return {Code::not_found, message.empty() ? fmt::format("directory {}: not found", method) : message};
+        return {Code::not_found,
+                message.empty() ? fmt::format("directory {}: not found", method) : store_codec::host_message(message)};
     if (status > 0)
         return host_garbage(method, fmt::format("the callback returned {}, which is not a failure status", status));
     if (message.empty())
         return host_garbage(method, fmt::format("the callback failed with {} and wrote no message",
                                                 code_name(static_cast<Code>(status))));
-    return host_garbage(method, message.size() > 1024 ? message.substr(0, 1024) + "..." : message);
+    return host_garbage(method, store_codec::host_message(message));
 }
 
 // The fields a host record must carry: records::read defaults the rest, as for a new record.
@@ -341,10 +344,40 @@ Result<std::string> call_directory(std::string_view method, bool present, F&& ca
     return std::move(out.data);
 }
 
+// The client's events, cases or documents from an optional callback; none without one. Which
+// client each row belongs to is the engine's check, which drops and records strangers' rows.
+template <class T>
+Result<std::vector<T>> list_content(std::string_view method, const char* what, DirectoryAdapter::ByClientFn fn,
+                                    const Owned& owned, Id agency_id, Id client_id) {
+    if (!fn) return std::vector<T>{};
+    auto text = call_directory(method, true, [&](sesame_sink* out, sesame_sink* error) {
+        return fn(owned.user_data(), out, error, agency_id, client_id);
+    });
+    if (!text) return text.status();
+    auto j = parse(method, *text);
+    if (!j) return j.status();
+    if (!j->is_array()) return host_garbage(method, fmt::format("the response must be a JSON array of {}s", what));
+    std::vector<T> rows;
+    rows.reserve(j->size());
+    for (std::size_t i = 0; i < j->size(); ++i) {
+        T row;
+        if (Status s = records::read_listed((*j)[i], row); !s.ok())
+            return host_garbage(method, fmt::format("response [{}]: {}", i, s.message()));
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
 }  // namespace
 
 DirectoryAdapter::DirectoryAdapter(const sesame_directory_vtable& v)
-    : owned_(v.user_data, v.destroy), find_owners_(v.find_owners), get_client_(v.get_client), list_contacts_(v.list_contacts) {}
+    : owned_(v.user_data, v.destroy), find_owners_(v.find_owners), get_client_(v.get_client), list_contacts_(v.list_contacts) {
+    // Appended callbacks: a vtable filled by an older header ends before them.
+    const auto covers = [&](std::size_t offset) { return v.struct_size >= offset + sizeof(ByClientFn); };
+    if (covers(offsetof(sesame_directory_vtable, list_events))) list_events_ = v.list_events;
+    if (covers(offsetof(sesame_directory_vtable, list_cases))) list_cases_ = v.list_cases;
+    if (covers(offsetof(sesame_directory_vtable, list_documents))) list_documents_ = v.list_documents;
+}
 
 Result<std::vector<Owner>> DirectoryAdapter::find_owners(Id agency_id, const std::string& value) {
     return guarded([&]() -> Result<std::vector<Owner>> {
@@ -420,6 +453,19 @@ Result<std::vector<Contact>> DirectoryAdapter::list_contacts(Id agency_id, Id cl
         }
         return contacts;
     });
+}
+
+Result<std::vector<Event>> DirectoryAdapter::list_events(Id agency_id, Id client_id) {
+    return guarded([&] { return list_content<Event>("list_events", "event", list_events_, owned_, agency_id, client_id); });
+}
+
+Result<std::vector<Case>> DirectoryAdapter::list_cases(Id agency_id, Id client_id) {
+    return guarded([&] { return list_content<Case>("list_cases", "case", list_cases_, owned_, agency_id, client_id); });
+}
+
+Result<std::vector<Document>> DirectoryAdapter::list_documents(Id agency_id, Id client_id) {
+    return guarded(
+        [&] { return list_content<Document>("list_documents", "document", list_documents_, owned_, agency_id, client_id); });
 }
 
 }  // namespace sesame::capi

@@ -112,6 +112,10 @@ public:
     Result<std::vector<Owner>> find_owners(Id agency_id, const std::string& value) override;
     Result<Client> get_client(Id agency_id, Id client_id) override;
     Result<std::vector<Contact>> list_contacts(Id agency_id, Id client_id) override;
+    // Optional callbacks: absent (NULL, or beyond the caller's struct_size), the list is empty.
+    Result<std::vector<Event>> list_events(Id agency_id, Id client_id) override;
+    Result<std::vector<Case>> list_cases(Id agency_id, Id client_id) override;
+    Result<std::vector<Document>> list_documents(Id agency_id, Id client_id) override;
 
     using FindOwnersFn = sesame_status (*)(void*, sesame_sink*, sesame_sink*, int64_t, const char*);
     using ByClientFn = sesame_status (*)(void*, sesame_sink*, sesame_sink*, int64_t, int64_t);
@@ -121,6 +125,9 @@ private:
     FindOwnersFn find_owners_;
     ByClientFn get_client_;
     ByClientFn list_contacts_;
+    ByClientFn list_events_ = nullptr;
+    ByClientFn list_cases_ = nullptr;
+    ByClientFn list_documents_ = nullptr;
 };
 
 }  // namespace sesame::capi

@@ -163,8 +163,18 @@ typedef struct sesame_directory_vtable {
     sesame_status (*list_contacts)(void *user_data, sesame_sink *out, sesame_sink *error, int64_t agency_id,
                                    int64_t client_id);
     void (*destroy)(void *user_data);
+    /* Optional (NULL: the client has none). A JSON array of the client's events, cases or
+     * documents, each a record as sesame_event_get / sesame_case_get / sesame_document_get return
+     * it, "id", "agency_id" and "client_id" required. Sesame drops rows of any other client and
+     * orders events itself. Appended in 0.1: read only when struct_size covers them. */
+    sesame_status (*list_events)(void *user_data, sesame_sink *out, sesame_sink *error, int64_t agency_id,
+                                 int64_t client_id);
+    sesame_status (*list_cases)(void *user_data, sesame_sink *out, sesame_sink *error, int64_t agency_id,
+                                int64_t client_id);
+    sesame_status (*list_documents)(void *user_data, sesame_sink *out, sesame_sink *error, int64_t agency_id,
+                                    int64_t client_id);
 } sesame_directory_vtable;
-#define SESAME_DIRECTORY_VTABLE_INIT {sizeof(sesame_directory_vtable), NULL, NULL, NULL, NULL, NULL}
+#define SESAME_DIRECTORY_VTABLE_INIT {sizeof(sesame_directory_vtable), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /* All persistence, supplied by the host. One entry point: `method` names a Store operation and
  * `request` is its arguments as a JSON object; the result goes to `out` as JSON. docs/c-api.md lists
@@ -381,6 +391,53 @@ SESAME_API sesame_status sesame_client_sessions_revoke(int64_t *out_count, sesam
 /* Newest first. A super admin, or view_audit for the actor's own agency. */
 SESAME_API sesame_status sesame_audit_log(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
                                           int64_t agency_id, size_t limit);
+
+/* ---- Content: events, cases and documents assigned to clients ----------------------------- */
+
+/* Staff calls, as above. create takes a record without "id" (Sesame assigns it and created_at);
+ * "agency_id" may be left out or 0: it is the client's. Required: "client_id" and "date" (event),
+ * "client_id" (case), "client_id" and "name" (document). update takes "id" and the fields to
+ * change; "agency_id" and "client_id" cannot change. get takes the row's id, list a client id.
+ * Permissions: create_events / update_events, create_cases / update_cases, create_documents /
+ * update_documents; get and list need only the agency. INVALID_ARGUMENT names the field: a date
+ * not YYYY-MM-DD, a time not HH:MM, text too long, a case_id / event_id of another client. Events
+ * are listed by date, time, id; cases and documents by id. All are thread-safe. */
+SESAME_API sesame_status sesame_event_create(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                             const char *event_json);
+SESAME_API sesame_status sesame_event_update(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                             const char *event_json);
+SESAME_API sesame_status sesame_event_get(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                          int64_t event_id);
+SESAME_API sesame_status sesame_event_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                           int64_t client_id);
+SESAME_API sesame_status sesame_case_create(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                            const char *case_json);
+SESAME_API sesame_status sesame_case_update(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                            const char *case_json);
+SESAME_API sesame_status sesame_case_get(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                         int64_t case_id);
+SESAME_API sesame_status sesame_case_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                          int64_t client_id);
+SESAME_API sesame_status sesame_document_create(sesame_buf *out_json, sesame_engine *engine,
+                                                const sesame_actor *actor, const char *document_json);
+SESAME_API sesame_status sesame_document_update(sesame_buf *out_json, sesame_engine *engine,
+                                                const sesame_actor *actor, const char *document_json);
+SESAME_API sesame_status sesame_document_get(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                             int64_t document_id);
+SESAME_API sesame_status sesame_document_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
+                                              int64_t client_id);
+
+/* What the client logged in with `token` may read of their own, as a JSON array, from the
+ * directory (the host's, when one is plugged in). The session is checked as sesame_session_check
+ * checks it, and counts as activity: SESSION_INVALID, SELECTION_REQUIRED; CALLBACK when the host's
+ * directory fails. sesame_client_events lists the events dated from_date ("YYYY-MM-DD", the
+ * agency's today; INVALID_ARGUMENT otherwise) or later, by date, time, id. Thread-safe. */
+SESAME_API sesame_status sesame_client_events(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                              const char *token, const char *from_date);
+SESAME_API sesame_status sesame_client_cases(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                             const char *token);
+SESAME_API sesame_status sesame_client_documents(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                                 const char *token);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sesame/clock.hpp"
+#include "sesame/content.hpp"
 #include "sesame/directory.hpp"
 #include "sesame/engine.hpp"
 #include "sesame/identifier.hpp"
