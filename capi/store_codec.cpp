@@ -512,15 +512,6 @@ Result<json> parse_response(std::string_view method, std::string_view text) {
     return j;
 }
 
-// A host's message is kept, but not without bound: it ends up in logs and in the audit trail.
-std::string bounded(std::string_view message) {
-    constexpr std::size_t kMax = 1024;
-    if (message.size() <= kMax) return std::string(message);
-    std::size_t n = kMax;
-    while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 sequence
-    return std::string(message.substr(0, n)) + "...";
-}
-
 // ---- the server side ----------------------------------------------------------------------
 
 inline void take(Reader&) {}
@@ -750,6 +741,20 @@ bool decode_bytes(std::string_view text, std::vector<std::uint8_t>& out) {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+std::string host_message(std::string_view message) {
+    constexpr std::size_t kMax = 1024;
+    std::size_t n = message.size();
+    if (n > kMax) {
+        n = kMax;
+        while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 sequence
+    }
+    // Through JSON and back: each byte that is not UTF-8 becomes U+FFFD.
+    const std::string quoted = dump(json(std::string(message.substr(0, n))));
+    std::string out = json::parse(quoted).get<std::string>();
+    if (n < message.size()) out += "...";
+    return out;
+}
+
 Status callback_failure(std::string_view method, sesame_status status, std::string_view message) {
     switch (status) {
         case SESAME_E_NOT_FOUND:
@@ -757,7 +762,7 @@ Status callback_failure(std::string_view method, sesame_status status, std::stri
         case SESAME_E_FAILED_PRECONDITION: {
             const auto code = static_cast<Code>(status);
             if (message.empty()) return {code, fmt::format("store {}: {}", method, code_name(code))};
-            return {code, bounded(message)};
+            return {code, host_message(message)};
         }
         default: break;
     }
@@ -766,7 +771,7 @@ Status callback_failure(std::string_view method, sesame_status status, std::stri
     if (message.empty())
         return protocol_error(method, fmt::format("the store's call() failed with {} and wrote no message",
                                                   code_name(static_cast<Code>(status))));
-    return protocol_error(method, bounded(message));
+    return protocol_error(method, host_message(message));
 }
 
 template <class T>

@@ -74,11 +74,16 @@ bool decode_bytes(std::string_view text, std::vector<std::uint8_t>& out);
 // JSON text for the wire. Bytes that are not UTF-8 become U+FFFD: JSON cannot carry them.
 std::string dump(const json& j);
 
+// A host's message as Sesame keeps it: at most 1 KiB, cut between characters, with each byte that
+// is not UTF-8 replaced by U+FFFD, since it ends up in logs, the audit trail and JSON.
+std::string host_message(std::string_view message);
+
 // ---- client side ------------------------------------------------------------------------------
 
 // The Status a Store method returns when the host's call() answered `status` (negative) with
 // `message` in its error sink. NOT_FOUND, ALREADY_EXISTS and FAILED_PRECONDITION keep their code,
-// since the engine acts on them; every other failure is CALLBACK. The message keeps the host's text.
+// since the engine acts on them; every other failure is CALLBACK. The message keeps the host's text
+// (through host_message).
 Status callback_failure(std::string_view method, sesame_status status, std::string_view message);
 
 // A response as the value a Store method returns. T is one of the records above, a std::vector of

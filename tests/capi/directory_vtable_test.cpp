@@ -247,6 +247,14 @@ TEST_CASE("directory vtable: a failing callback is CALLBACK with the host's mess
     auto contacts = directory.list_contacts(3, 41);
     CHECK(contacts.code() == Code::callback);
     CHECK(contains(contacts.status().message(), "list_contacts"));
+
+    // What a host writes is kept within bounds and as UTF-8.
+    d.owners = {SESAME_E_CALLBACK, "", std::string(5'000, 'y') + "\xff"};
+    owners = directory.find_owners(3, "+15551234567");
+    CHECK(owners.code() == Code::callback);
+    CHECK(owners.status().message().size() < 1'100);
+    d.client = {SESAME_E_NOT_FOUND, "", "no \xff client"};
+    CHECK(directory.get_client(3, 41).status().message() == "no \xef\xbf\xbd client");
 }
 
 TEST_CASE("directory vtable: garbage is CALLBACK naming the method and the field") {

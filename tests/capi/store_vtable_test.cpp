@@ -164,6 +164,15 @@ TEST_CASE("store vtable: a host's very long message is cut, not copied whole") {
     auto r = store.list_agencies();
     CHECK(r.code() == Code::callback);
     CHECK(r.status().message().size() < 2'000);
+
+    // Cut between characters, and bytes that are not UTF-8 replaced: the message reaches JSON and logs.
+    s.message = std::string(1023, 'x') + "\xc3\xa9 and \xff";
+    auto cut = store.list_agencies();
+    CHECK(contains(cut.status().message(), std::string(1023, 'x') + "..."));
+    CHECK(!contains(cut.status().message(), "\xc3"));
+    s.status = SESAME_E_NOT_FOUND;
+    s.message = "no agency \xff";
+    CHECK(store.get_agency(1).status().message() == "no agency \xef\xbf\xbd");
 }
 
 TEST_CASE("store vtable: garbage from call() is CALLBACK naming the method, and the field when there is one") {
