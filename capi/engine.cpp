@@ -1,4 +1,6 @@
 // The engine handle and the typed hot path: login, verify, sessions.
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 #include <sodium.h>
@@ -12,16 +14,47 @@ using sesame::capi::guard;
 
 namespace {
 
-// The sizes of the first published version of each struct: what a caller must provide at least.
-constexpr std::size_t kOptionsV1 = sizeof(sesame_engine_options);
-constexpr std::size_t kRequestV1 = sizeof(sesame_request);
-constexpr std::size_t kStartedV1 = sizeof(sesame_login_started);
-constexpr std::size_t kVerifiedV1 = sizeof(sesame_login_verified);
-constexpr std::size_t kSessionV1 = sizeof(sesame_session_info);
+// The sizes of the first version of each struct, frozen: the end of its last first-version field.
+// A caller built against that header passes this size; newer fields are read only when
+// struct_size covers them. These numbers never change when a struct grows.
+#define SESAME_V1_SIZE(T, last) (offsetof(T, last) + sizeof(static_cast<T*>(nullptr)->last))
+constexpr std::size_t kOptionsV1 = SESAME_V1_SIZE(sesame_engine_options, deliver_immediately);
+constexpr std::size_t kRequestV1 = SESAME_V1_SIZE(sesame_request, user_agent);
+constexpr std::size_t kStartedV1 = SESAME_V1_SIZE(sesame_login_started, resend_after);
+constexpr std::size_t kVerifiedV1 = SESAME_V1_SIZE(sesame_login_verified, assurance);
+constexpr std::size_t kSessionV1 = SESAME_V1_SIZE(sesame_session_info, assurance);
+
+template <class V>
+constexpr std::size_t vtable_v1_size();
+template <>
+constexpr std::size_t vtable_v1_size<sesame_clock_vtable>() { return SESAME_V1_SIZE(sesame_clock_vtable, destroy); }
+template <>
+constexpr std::size_t vtable_v1_size<sesame_transport_vtable>() { return SESAME_V1_SIZE(sesame_transport_vtable, destroy); }
+template <>
+constexpr std::size_t vtable_v1_size<sesame_store_vtable>() { return SESAME_V1_SIZE(sesame_store_vtable, destroy); }
+// list_events, list_cases and list_documents came after destroy.
+template <>
+constexpr std::size_t vtable_v1_size<sesame_directory_vtable>() { return SESAME_V1_SIZE(sesame_directory_vtable, destroy); }
+template <>
+constexpr std::size_t vtable_v1_size<sesame_event_sink_vtable>() { return SESAME_V1_SIZE(sesame_event_sink_vtable, destroy); }
+
+// A vtable as this build knows it. Every caller's struct has the first-version fields (even one
+// whose struct_size is wrong: its destroy still runs once); fields added later are read only when
+// struct_size covers them, and are NULL otherwise, so an older caller's struct is never read past
+// its end.
+template <class V>
+V copy_vtable(const V& v) {
+    V copy;
+    std::memset(&copy, 0, sizeof copy);
+    const std::size_t known = std::max<std::size_t>(v.struct_size, vtable_v1_size<V>());
+    std::memcpy(&copy, &v, std::min(known, sizeof copy));
+    copy.struct_size = static_cast<uint32_t>(sizeof copy);
+    return copy;
+}
 
 sesame::RequestInfo request_of(const sesame_request* r) {
     sesame::RequestInfo info;
-    if (r && r->struct_size >= kRequestV1) {
+    if (r) {
         if (r->ip) info.ip = r->ip;
         if (r->user_agent) info.user_agent = r->user_agent;
     }
@@ -43,7 +76,7 @@ struct Plugins {
 
 template <class V>
 bool vtable_ok(const V* v) {
-    return v == nullptr || v->struct_size >= sizeof(V);
+    return v == nullptr || v->struct_size >= vtable_v1_size<V>();
 }
 
 void fill_session(sesame_session_info* out, const sesame::SessionInfo& s) {
@@ -80,24 +113,24 @@ sesame_status sesame_engine_open(sesame_engine** out, const sesame_engine_option
         std::string missing;
         if (o->clock) {
             if (!o->clock->now) missing = "clock.now";
-            plugins.clock = std::make_shared<sesame::capi::ClockAdapter>(*o->clock);
+            plugins.clock = std::make_shared<sesame::capi::ClockAdapter>(copy_vtable(*o->clock));
         }
         if (o->sms_transport) {
             if (!o->sms_transport->send) missing = "sms_transport.send";
-            plugins.sms = std::make_shared<sesame::capi::TransportAdapter>(*o->sms_transport);
+            plugins.sms = std::make_shared<sesame::capi::TransportAdapter>(copy_vtable(*o->sms_transport));
         }
         if (o->email_transport) {
             if (!o->email_transport->send) missing = "email_transport.send";
-            plugins.email = std::make_shared<sesame::capi::TransportAdapter>(*o->email_transport);
+            plugins.email = std::make_shared<sesame::capi::TransportAdapter>(copy_vtable(*o->email_transport));
         }
         if (o->store) {
             if (!o->store->call) missing = "store.call";
-            plugins.store = std::make_shared<sesame::capi::StoreAdapter>(*o->store);
+            plugins.store = std::make_shared<sesame::capi::StoreAdapter>(copy_vtable(*o->store));
         }
         if (o->directory) {
             if (!o->directory->find_owners || !o->directory->get_client || !o->directory->list_contacts)
                 missing = "directory.find_owners, get_client and list_contacts";
-            plugins.directory = std::make_shared<sesame::capi::DirectoryAdapter>(*o->directory);
+            plugins.directory = std::make_shared<sesame::capi::DirectoryAdapter>(copy_vtable(*o->directory));
         }
         if (o->event_sink) {
             plugins.event_sink = std::make_shared<sesame::capi::Owned>(o->event_sink->user_data, o->event_sink->destroy);
@@ -137,7 +170,9 @@ sesame_status sesame_engine_open(sesame_engine** out, const sesame_engine_option
             auto owner = plugins.event_sink;
             auto on_audit = plugins.on_audit;
             options.audit_sink = [owner, on_audit](const sesame::AuditEvent& e) {
-                on_audit(owner->user_data(), sesame::records::write(e).dump().c_str());
+                // Replace, not throw, on bytes that are not UTF-8: a host directory may hand them over.
+                const auto text = sesame::records::write(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                on_audit(owner->user_data(), text.c_str());
             };
         }
         auto engine = sesame::Engine::open(std::move(options));
@@ -160,6 +195,8 @@ sesame_status sesame_login_start(sesame_login_started* out, sesame_engine* engin
         if (!out || out->struct_size < kStartedV1) return bad("sesame_login_start: out is NULL or its struct_size is too small: use SESAME_LOGIN_STARTED_INIT");
         if (!engine) return bad("sesame_login_start: engine is NULL");
         if (!identifier) return bad("sesame_login_start: identifier is NULL");
+        // A short request would silently turn off the per-IP limits: refuse it (NULL means unknown).
+        if (request && request->struct_size < kRequestV1) return bad("sesame_login_start: request's struct_size is too small: use SESAME_REQUEST_INIT");
         auto r = engine->rep->start_login(portal_id, identifier, request_of(request));
         if (!r) return fail(r.status());
         sesame::capi::copy_text(out->challenge_id, r->challenge_id);
@@ -177,6 +214,7 @@ sesame_status sesame_login_verify(sesame_login_verified* out, sesame_engine* eng
         if (!out || out->struct_size < kVerifiedV1) return bad("sesame_login_verify: out is NULL or its struct_size is too small: use SESAME_LOGIN_VERIFIED_INIT");
         if (!engine) return bad("sesame_login_verify: engine is NULL");
         if (!challenge_id || !code) return bad("sesame_login_verify: challenge_id and code are required");
+        if (request && request->struct_size < kRequestV1) return bad("sesame_login_verify: request's struct_size is too small: use SESAME_REQUEST_INIT");
         auto r = engine->rep->verify_login(portal_id, challenge_id, code, request_of(request));
         if (!r) return fail(r.status());
         sesame::capi::copy_text(out->token, r->token);

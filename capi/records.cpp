@@ -215,9 +215,12 @@ json write(const SessionInfo& v) {
             {"agency_id", v.agency_id},
             {"client_id", v.client_id ? json(*v.client_id) : json(nullptr)},
             {"created_at", v.created_at},
+            {"last_seen_at", v.last_seen_at},
             {"idle_expires_at", v.idle_expires_at},
             {"absolute_expires_at", v.absolute_expires_at},
-            {"assurance", v.assurance}};
+            {"assurance", v.assurance},
+            {"revoked_at", v.revoked_at ? json(*v.revoked_at) : json(nullptr)},
+            {"revoke_reason", v.revoke_reason}};
 }
 
 json write(const ClientChoice& v) { return {{"client_id", v.client_id}, {"display_name", v.display_name}}; }

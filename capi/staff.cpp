@@ -11,141 +11,14 @@
 
 #include <fmt/format.h>
 
-#include "capi/internal.hpp"
-#include "capi/records.hpp"
+#include "capi/staff_calls.hpp"
 
 using sesame::capi::fail;
 using sesame::capi::guard;
 using sesame::records::json;
 
-namespace {
-
+using namespace sesame::capi::staff_calls;
 namespace records = sesame::records;
-
-// The size of the first published sesame_actor: what a caller must provide at least.
-constexpr std::size_t kActorV1 = sizeof(sesame_actor);
-// Far more than any role has; a larger count is a corrupt struct, not a staff member.
-constexpr std::size_t kMaxPermissions = 1024;
-
-sesame_status bad(std::string message) { return fail(SESAME_E_INVALID_ARGUMENT, std::move(message)); }
-
-sesame::Result<sesame::Actor> actor_of(const char* fn, const sesame_actor* a) {
-    using sesame::Code;
-    if (!a) return sesame::Status(Code::invalid_argument, fmt::format("{}: actor is NULL", fn));
-    if (a->struct_size < kActorV1)
-        return sesame::Status(Code::invalid_argument,
-                              fmt::format("{}: actor.struct_size is too small: fill the actor with SESAME_ACTOR_INIT", fn));
-    if (!a->id)
-        return sesame::Status(Code::invalid_argument,
-                              fmt::format("{}: actor.id is NULL: the audit log records who acted", fn));
-    if (a->permission_count > kMaxPermissions)
-        return sesame::Status(Code::invalid_argument, fmt::format("{}: actor.permission_count is {}, more than the {} allowed",
-                                                                  fn, a->permission_count, kMaxPermissions));
-    if (a->permission_count > 0 && !a->permissions)
-        return sesame::Status(Code::invalid_argument, fmt::format("{}: actor.permissions is NULL but permission_count is {}",
-                                                                  fn, a->permission_count));
-    sesame::Actor actor;
-    actor.id = a->id;
-    actor.agency_id = a->agency_id;
-    actor.super_admin = a->super_admin != 0;
-    for (std::size_t i = 0; i < a->permission_count; ++i) {
-        if (!a->permissions[i])
-            return sesame::Status(Code::invalid_argument, fmt::format("{}: actor.permissions[{}] is NULL", fn, i));
-        actor.permissions.insert(a->permissions[i]);
-    }
-    return actor;
-}
-
-// The checks every staff call starts with, then `body(engine, actor)`, inside the boundary guard.
-template <class F>
-sesame_status staff_call(const char* fn, sesame_engine* engine, const sesame_actor* actor, F&& body) {
-    return guard([&]() -> sesame_status {
-        if (!engine || !engine->rep) return bad(fmt::format("{}: engine is NULL", fn));
-        auto a = actor_of(fn, actor);
-        if (!a) return fail(a.status());
-        return body(*engine->rep, *a);
-    });
-}
-
-template <class F>
-sesame_status staff_call(const char* fn, sesame_buf* out_json, sesame_engine* engine, const sesame_actor* actor,
-                         F&& body) {
-    if (!out_json) return guard([&] { return bad(fmt::format("{}: out_json is NULL", fn)); });
-    return staff_call(fn, engine, actor, std::forward<F>(body));
-}
-
-// Stored text is checked on the way in, but a host's directory or store may hand back bytes that
-// are not UTF-8: they are replaced rather than failing the whole answer.
-sesame_status emit(sesame_buf* out, const json& j) {
-    return sesame::capi::give(out, j.dump(-1, ' ', false, json::error_handler_t::replace));
-}
-
-template <class T>
-sesame_status emit(sesame_buf* out, const sesame::Result<T>& r) {
-    if (!r) return fail(r.status());
-    if constexpr (requires { records::write_all(*r); })
-        return emit(out, records::write_all(*r));
-    else
-        return emit(out, records::write(*r));
-}
-
-// Parses the caller's record: NULL, malformed JSON or a non-object is INVALID_ARGUMENT.
-sesame::Result<json> parse(const char* fn, const char* arg, const char* text, std::string_view record) {
-    if (!text) return sesame::Status(sesame::Code::invalid_argument, fmt::format("{}: {} is NULL", fn, arg));
-    return records::parse_object(text, record);
-}
-
-// A record for a create call, or a request, may not carry fields Sesame assigns.
-sesame::Status refuse(const json& j, std::string_view record, std::initializer_list<const char*> fields,
-                      std::string_view why) {
-    for (const char* f : fields)
-        if (j.contains(f))
-            return {sesame::Code::invalid_argument, fmt::format("field \"{}.{}\" must not be given: {}", record, f, why)};
-    return {};
-}
-
-sesame::Status require(const json& j, std::string_view record, std::initializer_list<const char*> fields) {
-    for (const char* f : fields)
-        if (!j.contains(f)) return {sesame::Code::invalid_argument, fmt::format("field \"{}.{}\" is required", record, f)};
-    return {};
-}
-
-constexpr const char* kAssigned = "Sesame assigns it";
-
-// Checks, reads and creates one record: `create(engine, actor, record)` returns the stored one.
-template <class T, class Create>
-sesame_status create_record(const char* fn, sesame_buf* out_json, sesame_engine* engine, const sesame_actor* actor,
-                            const char* arg, const char* text, std::string_view record,
-                            std::initializer_list<const char*> required, Create&& create) {
-    return staff_call(fn, out_json, engine, actor, [&](sesame::Engine& e, const sesame::Actor& a) -> sesame_status {
-        auto j = parse(fn, arg, text, record);
-        if (!j) return fail(j.status());
-        if (auto st = refuse(*j, record, {"id"}, kAssigned); !st) return fail(st);
-        T value;
-        if (auto st = records::read(*j, value); !st) return fail(st);
-        if (auto st = require(*j, record, required); !st) return fail(st);
-        return emit(out_json, create(e, a, std::move(value)));
-    });
-}
-
-// Checks, loads, applies and stores one partial update.
-template <class T, class Get, class Update>
-sesame_status update_record(const char* fn, sesame_buf* out_json, sesame_engine* engine, const sesame_actor* actor,
-                            const char* arg, const char* text, std::string_view record, Get&& get, Update&& update) {
-    return staff_call(fn, out_json, engine, actor, [&](sesame::Engine& e, const sesame::Actor& a) -> sesame_status {
-        auto j = parse(fn, arg, text, record);
-        if (!j) return fail(j.status());
-        auto id = records::read_id(*j, record);
-        if (!id) return fail(id.status());
-        sesame::Result<T> current = get(e, a, *id);
-        if (!current) return fail(current.status());
-        T next = *current;
-        if (auto st = records::read(*j, next); !st) return fail(st);
-        return emit(out_json, update(e, a, next));
-    });
-}
-
-}  // namespace
 
 extern "C" {
 

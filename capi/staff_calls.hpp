@@ -1,8 +1,9 @@
 // Internal to capi/: the frame of a staff call over JSON records — the argument checks every call
 // starts with, reading the caller's record, and handing the answer back as JSON. The same steps,
-// in the same order, as capi/staff.cpp's calls.
+// in the same order, for capi/staff.cpp and capi/content.cpp.
 #pragma once
 
+#include <cstddef>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -21,7 +22,7 @@ namespace sesame::capi::staff_calls {
 using nlohmann::json;
 
 // The size of the first published sesame_actor: what a caller must provide at least.
-inline constexpr std::size_t kActorV1 = sizeof(sesame_actor);
+inline constexpr std::size_t kActorV1 = offsetof(sesame_actor, super_admin) + sizeof(int32_t);
 // Far more than any role has; a larger count is a corrupt struct, not a staff member.
 inline constexpr std::size_t kMaxPermissions = 1024;
 inline constexpr const char* kAssigned = "Sesame assigns it";
@@ -52,6 +53,17 @@ inline Result<Actor> actor_of(const char* fn, const sesame_actor* a) {
 }
 
 // The checks every staff call starts with, then `body(engine, actor)`, inside the boundary guard.
+template <class F>
+sesame_status staff_call(const char* fn, sesame_engine* engine, const sesame_actor* actor, F&& body) {
+    return guard([&]() -> sesame_status {
+        if (!engine || !engine->rep) return bad(fmt::format("{}: engine is NULL", fn));
+        auto a = actor_of(fn, actor);
+        if (!a) return fail(a.status());
+        return body(*engine->rep, *a);
+    });
+}
+
+// The same, for a call that answers with JSON in *out_json.
 template <class F>
 sesame_status staff_call(const char* fn, sesame_buf* out_json, sesame_engine* engine, const sesame_actor* actor,
                          F&& body) {

@@ -146,7 +146,7 @@ typedef struct sesame_transport_vtable {
 
 /* The host's own case system as the source of clients and contacts (and, where given, events,
  * cases and documents). Sesame then keeps only auth state in its store. Every method writes JSON to
- * `out` (schemas in docs/c-api.md) and returns SESAME_OK, SESAME_E_NOT_FOUND, or a failure. Called
+ * `out` (schemas in docs/c-store-directory.md) and returns SESAME_OK, SESAME_E_NOT_FOUND, or a failure. Called
  * from any thread that calls into the engine, possibly at once: must be thread-safe.
  * Optional methods may be NULL. */
 typedef struct sesame_directory_vtable {
@@ -177,7 +177,7 @@ typedef struct sesame_directory_vtable {
 #define SESAME_DIRECTORY_VTABLE_INIT {sizeof(sesame_directory_vtable), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /* All persistence, supplied by the host. One entry point: `method` names a Store operation and
- * `request` is its arguments as a JSON object; the result goes to `out` as JSON. docs/c-api.md lists
+ * `request` is its arguments as a JSON object; the result goes to `out` as JSON. docs/c-store-directory.md lists
  * every method with its request, its result and the atomicity it must guarantee (the store
  * conformance suite checks them). Must be thread-safe. */
 typedef struct sesame_store_vtable {

@@ -578,7 +578,7 @@ static void test_open_refusals(void) {
     o = memory_options();
     o.struct_size = 0;
     CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "struct_size", sesame_engine_open(&engine, &o));
-    o.struct_size = (uint32_t)sizeof(sesame_engine_options) - 1;
+    o.struct_size = (uint32_t)offsetof(sesame_engine_options, deliver_immediately); /* misses the last first-version field */
     CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "struct_size", sesame_engine_open(&engine, &o));
 
     /* The key: exactly one of master_key and key_file, and 32 bytes. */
@@ -637,7 +637,7 @@ static void test_open_refusals(void) {
         CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "struct_size", sesame_engine_open(&engine, &o));
         CHECK(q.clock.destroyed == 1);
         clock0 = clock_vtable(&q.clock);
-        clock0.struct_size = (uint32_t)sizeof clock0 - 1;
+        clock0.struct_size = (uint32_t)offsetof(sesame_clock_vtable, destroy);
         CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "struct_size", sesame_engine_open(&engine, &o));
         CHECK(q.clock.destroyed == 2);
         clock0 = clock_vtable(&q.clock);
@@ -777,7 +777,7 @@ static void test_staff_misuse(sesame_engine *engine) {
     a = root;
     a.struct_size = 0;
     EVERY_STAFF_CALL(engine, &a, 0, SESAME_E_INVALID_ARGUMENT, "struct_size");
-    a.struct_size = (uint32_t)sizeof a - 1;
+    a.struct_size = (uint32_t)offsetof(sesame_actor, super_admin);
     EVERY_STAFF_CALL(engine, &a, 0, SESAME_E_INVALID_ARGUMENT, "struct_size");
     a = root;
     a.id = NULL;
@@ -1197,7 +1197,7 @@ static void test_login(void) {
     /* login_start misuse. */
     started0.struct_size = 0;
     CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "struct_size", sesame_login_start(&started0, w.engine, w.portal, "(555) 123-4567", NULL));
-    started0.struct_size = (uint32_t)sizeof started0 - 1;
+    started0.struct_size = (uint32_t)offsetof(sesame_login_started, resend_after);
     CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "struct_size", sesame_login_start(&started0, w.engine, w.portal, "(555) 123-4567", NULL));
     CHECK_STATUS(SESAME_E_INVALID_ARGUMENT, sesame_login_start(NULL, w.engine, w.portal, "(555) 123-4567", NULL));
     CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "engine", sesame_login_start(&started, NULL, w.portal, "(555) 123-4567", NULL));
