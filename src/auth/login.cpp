@@ -352,6 +352,10 @@ Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& chal
     if (owners->clients.size() == 1) session.client_id = owners->clients.front().id;
     session.ip = request.ip;
     session.user_agent = request.user_agent.substr(0, 512);
+    // Cut between UTF-8 characters, never inside one.
+    while (!session.user_agent.empty() && session.user_agent.size() < request.user_agent.size() &&
+           (static_cast<unsigned char>(request.user_agent[session.user_agent.size()]) & 0xC0) == 0x80)
+        session.user_agent.pop_back();
     session.created_at = session.last_seen_at = now;
     session.absolute_expires_at = now + s.session_absolute_seconds;
     session.idle_expires_at = std::min(now + s.session_idle_seconds, session.absolute_expires_at);
