@@ -21,7 +21,7 @@ namespace {
 constexpr std::size_t kOptionsV1 = SESAME_V1_SIZE(sesame_engine_options, deliver_immediately);
 constexpr std::size_t kRequestV1 = SESAME_V1_SIZE(sesame_request, user_agent);
 constexpr std::size_t kStartedV1 = SESAME_V1_SIZE(sesame_login_started, resend_after);
-constexpr std::size_t kVerifiedV1 = SESAME_V1_SIZE(sesame_login_verified, assurance);
+constexpr std::size_t kVerifiedV1 = SESAME_V1_SIZE(sesame_login_verified, client_ids);
 constexpr std::size_t kSessionV1 = SESAME_V1_SIZE(sesame_session_info, assurance);
 
 template <class V>
@@ -222,6 +222,8 @@ sesame_status sesame_login_verify(sesame_login_verified* out, sesame_engine* eng
         sesame::capi::copy_text(out->session_id, r->session_id);
         out->client_id = r->client_id.value_or(0);
         out->client_count = r->clients.size();
+        for (std::size_t i = 0; i < SESAME_MAX_CLIENT_IDS; ++i)
+            out->client_ids[i] = i < r->clients.size() ? r->clients[i].client_id : 0;
         out->expires_at = r->expires_at;
         out->idle_expires_at = r->idle_expires_at;
         sesame::capi::copy_text(out->assurance, r->assurance);

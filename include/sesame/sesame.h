@@ -264,17 +264,22 @@ typedef struct sesame_login_started {
 SESAME_API sesame_status sesame_login_start(sesame_login_started *out, sesame_engine *engine, int64_t portal_id,
                                             const char *identifier, const sesame_request *request);
 
+#define SESAME_MAX_CLIENT_IDS 16
+
 typedef struct sesame_login_verified {
     uint32_t struct_size;
     char token[64];      /* the session token, returned once: put it in a cookie, wipe this copy */
     char session_id[64];
-    int64_t client_id;   /* 0 when several clients share the contact: see sesame_session_choices */
-    size_t client_count;
+    int64_t client_id;   /* 0 when several clients share the contact: the person chooses */
+    size_t client_count; /* how many clients the contact belongs to */
     int64_t expires_at;  /* absolute expiry */
     int64_t idle_expires_at;
     char assurance[8];   /* "aal1": one factor, always */
+    /* The first min(client_count, SESAME_MAX_CLIENT_IDS) of those clients' ids, ascending; the
+     * whole list with display names is sesame_session_choices. */
+    int64_t client_ids[SESAME_MAX_CLIENT_IDS];
 } sesame_login_verified;
-#define SESAME_LOGIN_VERIFIED_INIT {sizeof(sesame_login_verified), {0}, {0}, 0, 0, 0, 0, {0}}
+#define SESAME_LOGIN_VERIFIED_INIT {sizeof(sesame_login_verified), {0}, {0}, 0, 0, 0, 0, {0}, {0}}
 
 /* Checks a code. VERIFY_FAILED for every wrong, expired, used, superseded or locked code; also
  * AUTH_DISABLED, RATE_LIMITED, NOT_FOUND (portal), STORAGE. Thread-safe. */

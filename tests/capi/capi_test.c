@@ -1266,6 +1266,8 @@ static void test_login(void) {
     CHECK(strlen(verified.session_id) > 0);
     CHECK(verified.client_id == w.client);
     CHECK(verified.client_count == 1);
+    CHECK(verified.client_ids[0] == w.client);
+    CHECK(verified.client_ids[1] == 0);
     CHECK_STR(verified.assurance, "aal1");
     CHECK(verified.idle_expires_at == w.clock.now + 60);
     CHECK(verified.expires_at == w.clock.now + 43200);
@@ -1383,6 +1385,11 @@ static void test_login(void) {
     CHECK_STATUS(SESAME_OK, sesame_login_verify(&verified, w.engine, w.portal, started.challenge_id, code, &request));
     CHECK(verified.client_id == 0);
     CHECK(verified.client_count == 2);
+    CHECK(verified.client_ids[0] > 0);
+    CHECK(verified.client_ids[1] > verified.client_ids[0]);
+    CHECK(verified.client_ids[0] == w.client || verified.client_ids[1] == w.client);
+    CHECK(verified.client_ids[0] == other_client || verified.client_ids[1] == other_client);
+    CHECK(verified.client_ids[2] == 0);
     CHECK_STATUS(SESAME_E_SELECTION_REQUIRED, sesame_session_check(&session, w.engine, w.portal, verified.token));
     CHECK_STATUS(SESAME_E_SELECTION_REQUIRED, sesame_client_cases(&buf, w.engine, w.portal, verified.token));
     CHECK_STATUS(SESAME_OK, sesame_session_choices(&buf, w.engine, w.portal, verified.token));
