@@ -9,18 +9,6 @@
 namespace sesame {
 namespace {
 
-// A store's NOT_FOUND is replaced by ours so that a missing object and another agency's object
-// produce byte-identical answers; any other failure is passed on as it is.
-template <class T>
-Result<T> visible(Result<T> loaded, const Actor& actor, std::string_view kind, Id id, Id (*agency_of)(const T&)) {
-    if (!loaded) {
-        if (loaded.code() == Code::not_found) return portal::not_found(kind, id);
-        return loaded.status();
-    }
-    if (!Engine::Impl::can_see(actor, agency_of(*loaded))) return portal::not_found(kind, id);
-    return loaded;
-}
-
 void audit_revocation(Engine::Impl& im, Id agency_id, std::string target, const std::string& reason,
                       std::int64_t count) {
     AuditEvent e;
@@ -49,23 +37,21 @@ Status Engine::Impl::require_super_admin(const Actor& actor) {
 Result<Agency> Engine::Impl::visible_agency(const Actor& actor, Id agency_id) {
     // Checked before the lookup: another agency's id costs no read and tells nothing.
     if (!can_see(actor, agency_id)) return portal::not_found("agency", agency_id);
-    return visible<Agency>(store->get_agency(agency_id), actor, "agency", agency_id,
-                           [](const Agency& a) { return a.id; });
+    auto agency = store->get_agency(agency_id);
+    if (!agency && agency.code() == Code::not_found) return portal::not_found("agency", agency_id);
+    return agency;
 }
 
 Result<Portal> Engine::Impl::visible_portal(const Actor& actor, Id portal_id) {
-    return visible<Portal>(store->get_portal(portal_id), actor, "portal", portal_id,
-                           [](const Portal& p) { return p.agency_id; });
+    return portal::visible_row(store->get_portal(portal_id), actor, "portal", portal_id);
 }
 
 Result<Client> Engine::Impl::visible_client(const Actor& actor, Id client_id) {
-    return visible<Client>(store->get_client(client_id), actor, "client", client_id,
-                           [](const Client& c) { return c.agency_id; });
+    return portal::visible_row(store->get_client(client_id), actor, "client", client_id);
 }
 
 Result<Contact> Engine::Impl::visible_contact(const Actor& actor, Id contact_id) {
-    return visible<Contact>(store->get_contact(contact_id), actor, "contact", contact_id,
-                            [](const Contact& c) { return c.agency_id; });
+    return portal::visible_row(store->get_contact(contact_id), actor, "contact", contact_id);
 }
 
 Result<std::int64_t> Engine::Impl::revoke_for_client(Id agency_id, Id client_id, const std::string& reason) {

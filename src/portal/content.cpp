@@ -21,17 +21,6 @@ using portal::check_text;
 // Descriptions and charges are paragraphs; every other field is a label.
 constexpr std::size_t kMaxLongText = 2000;
 
-// As access.cpp's visible_* helpers: a missing row and another agency's row give the same answer.
-template <class T>
-Result<T> visible_row(Result<T> loaded, const Actor& actor, std::string_view kind, Id id) {
-    if (!loaded) {
-        if (loaded.code() == Code::not_found) return portal::not_found(kind, id);
-        return loaded.status();
-    }
-    if (!Engine::Impl::can_see(actor, loaded->agency_id)) return portal::not_found(kind, id);
-    return loaded;
-}
-
 // HH:MM on a 24-hour clock.
 bool is_time(std::string_view s) {
     if (s.size() != 5 || s[2] != ':') return false;
@@ -180,7 +169,7 @@ struct Kind<Document> {
 
 template <class T>
 Result<T> visible(Engine::Impl& im, const Actor& actor, Id id) {
-    return visible_row<T>(Kind<T>::get(*im.store, id), actor, Kind<T>::name, id);
+    return portal::visible_row<T>(Kind<T>::get(*im.store, id), actor, Kind<T>::name, id);
 }
 
 template <class T>

@@ -46,4 +46,16 @@ bool is_slug(std::string_view s);
 // The NOT_FOUND every lookup answers, for missing and invisible objects alike.
 Status not_found(std::string_view kind, Id id);
 
+// A row the actor may see, or NOT_FOUND. A store's NOT_FOUND is replaced by ours so that a missing
+// row and another agency's row produce byte-identical answers; any other failure passes as it is.
+template <class T>
+Result<T> visible_row(Result<T> loaded, const Actor& actor, std::string_view kind, Id id) {
+    if (!loaded) {
+        if (loaded.code() == Code::not_found) return not_found(kind, id);
+        return loaded.status();
+    }
+    if (!Engine::Impl::can_see(actor, loaded->agency_id)) return not_found(kind, id);
+    return loaded;
+}
+
 }  // namespace sesame::portal
