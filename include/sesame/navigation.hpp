@@ -1,0 +1,57 @@
+// Sesame — what a portal links to: sidebar navigation items and the calendars and forms a host
+// may put behind a login. Plain structs like model.hpp, with the checks a staff change must pass.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sesame/export.hpp"
+#include "sesame/model.hpp"
+#include "sesame/status.hpp"
+
+namespace sesame {
+
+// A private item is shown only to a visitor with a live session bound to a client.
+enum class Visibility { public_, private_ };
+// A resource's slug is unique per portal and kind.
+enum class ResourceKind { calendar, form };
+
+// "public" / "private"; "calendar" / "form".
+SESAME_CXX_API std::string_view to_string(Visibility);
+SESAME_CXX_API std::string_view to_string(ResourceKind);
+// Return false and leave `out` untouched on an unknown word.
+SESAME_CXX_API bool parse(std::string_view, Visibility& out);
+SESAME_CXX_API bool parse(std::string_view, ResourceKind& out);
+
+struct SidebarItem {
+    Id id = 0;
+    Id agency_id = 0;
+    Id portal_id = 0;
+    std::string title;   // 1..200 bytes
+    std::string link;    // "/path" on the portal's own site, or an https:// URL
+    std::int32_t order = 0;  // 0..10000; shown by order, then id
+    Visibility visibility = Visibility::public_;
+    UnixTime created_at = 0;
+};
+
+struct GatedResource {
+    Id id = 0;
+    Id agency_id = 0;
+    Id portal_id = 0;
+    ResourceKind kind = ResourceKind::calendar;
+    std::string slug;    // [a-z0-9-]{1,63}
+    std::string title;   // 1..200 bytes
+    bool requires_login = false;
+    UnixTime created_at = 0;
+};
+
+// The field checks of a staff change, naming the field and its bound on failure. A link is
+// refused unless it is a path starting with one "/" or an https:// URL: "//host" would leave the
+// site, and javascript:, data: and other schemes would run or carry content in the visitor's
+// browser. Control characters are refused everywhere.
+SESAME_CXX_API Status validate_sidebar_link(std::string_view link);
+SESAME_CXX_API Status validate_sidebar_item(const SidebarItem& item);
+SESAME_CXX_API Status validate_gated_resource(const GatedResource& resource);
+
+}  // namespace sesame
