@@ -259,6 +259,40 @@ Result<std::vector<Document>> StoreAdapter::list_documents(Id client_id) {
     return SESAME_STORE_CALL(std::vector<Document>, "list_documents", {{"client_id", client_id}});
 }
 
+// ---- navigation -------------------------------------------------------------------------------
+Result<Id> StoreAdapter::insert_sidebar_item(const SidebarItem& item) {
+    return SESAME_STORE_CALL(Id, "insert_sidebar_item", {{"sidebar_item", encode(item)}});
+}
+Status StoreAdapter::update_sidebar_item(const SidebarItem& item) {
+    return SESAME_STORE_CALL_STATUS("update_sidebar_item", {{"sidebar_item", encode(item)}});
+}
+Status StoreAdapter::delete_sidebar_item(Id id) { return SESAME_STORE_CALL_STATUS("delete_sidebar_item", {{"id", id}}); }
+Result<SidebarItem> StoreAdapter::get_sidebar_item(Id id) {
+    return SESAME_STORE_CALL(SidebarItem, "get_sidebar_item", {{"id", id}});
+}
+Result<std::vector<SidebarItem>> StoreAdapter::list_sidebar_items(Id portal_id) {
+    return SESAME_STORE_CALL(std::vector<SidebarItem>, "list_sidebar_items", {{"portal_id", portal_id}});
+}
+Result<Id> StoreAdapter::insert_gated_resource(const GatedResource& resource) {
+    return SESAME_STORE_CALL(Id, "insert_gated_resource", {{"gated_resource", encode(resource)}});
+}
+Status StoreAdapter::update_gated_resource(const GatedResource& resource) {
+    return SESAME_STORE_CALL_STATUS("update_gated_resource", {{"gated_resource", encode(resource)}});
+}
+Status StoreAdapter::delete_gated_resource(Id id) {
+    return SESAME_STORE_CALL_STATUS("delete_gated_resource", {{"id", id}});
+}
+Result<GatedResource> StoreAdapter::get_gated_resource(Id id) {
+    return SESAME_STORE_CALL(GatedResource, "get_gated_resource", {{"id", id}});
+}
+Result<GatedResource> StoreAdapter::find_gated_resource(Id portal_id, ResourceKind kind, const std::string& slug) {
+    return SESAME_STORE_CALL(GatedResource, "find_gated_resource",
+                             {{"portal_id", portal_id}, {"kind", std::string(to_string(kind))}, {"slug", slug}});
+}
+Result<std::vector<GatedResource>> StoreAdapter::list_gated_resources(Id portal_id) {
+    return SESAME_STORE_CALL(std::vector<GatedResource>, "list_gated_resources", {{"portal_id", portal_id}});
+}
+
 #undef SESAME_STORE_CALL
 #undef SESAME_STORE_CALL_STATUS
 

@@ -97,6 +97,18 @@ public:
     Result<Document> get_document(Id id) override;
     Result<std::vector<Document>> list_documents(Id client_id) override;
 
+    Result<Id> insert_sidebar_item(const SidebarItem& item) override;
+    Status update_sidebar_item(const SidebarItem& item) override;
+    Status delete_sidebar_item(Id id) override;
+    Result<SidebarItem> get_sidebar_item(Id id) override;
+    Result<std::vector<SidebarItem>> list_sidebar_items(Id portal_id) override;
+    Result<Id> insert_gated_resource(const GatedResource& resource) override;
+    Status update_gated_resource(const GatedResource& resource) override;
+    Status delete_gated_resource(Id id) override;
+    Result<GatedResource> get_gated_resource(Id id) override;
+    Result<GatedResource> find_gated_resource(Id portal_id, ResourceKind kind, const std::string& slug) override;
+    Result<std::vector<GatedResource>> list_gated_resources(Id portal_id) override;
+
     using CallFn = sesame_status (*)(void*, sesame_sink*, sesame_sink*, const char*, const char*);
 
 private:

@@ -23,7 +23,8 @@ constexpr bool one_of = (std::same_as<T, U> || ...);
 // The types that cross as JSON objects of named fields.
 template <class T>
 concept Record = one_of<T, Agency, AgencyPhone, AgencyEmail, PortalSettings, Portal, Client, Contact, Message,
-                        Challenge, Session, Counter, SweepResult, MessageTemplate, AuditEvent, Event, Case, Document>;
+                        Challenge, Session, Counter, SweepResult, MessageTemplate, AuditEvent, Event, Case, Document,
+                        SidebarItem, GatedResource>;
 
 // ---- the fields of each record, listed once for writing and reading ---------------------------
 // The names are those of the C++ members, as in capi/records.cpp.
@@ -250,6 +251,30 @@ void fields(F& f, T& v) {
     f("due_date", v.due_date);
     f("uploaded_by", v.uploaded_by);
     f("status", v.status);
+    f("created_at", v.created_at);
+}
+
+template <class F, Is<SidebarItem> T>
+void fields(F& f, T& v) {
+    f("id", v.id);
+    f("agency_id", v.agency_id);
+    f("portal_id", v.portal_id);
+    f("title", v.title);
+    f("link", v.link);
+    f("order", v.order);
+    f("visibility", v.visibility);
+    f("created_at", v.created_at);
+}
+
+template <class F, Is<GatedResource> T>
+void fields(F& f, T& v) {
+    f("id", v.id);
+    f("agency_id", v.agency_id);
+    f("portal_id", v.portal_id);
+    f("kind", v.kind);
+    f("slug", v.slug);
+    f("title", v.title);
+    f("requires_login", v.requires_login);
     f("created_at", v.created_at);
 }
 
@@ -670,6 +695,21 @@ const Entry kEntries[] = {
     {"update_document", [](Store& s, const Request& q) -> Result<json> { Document v; SESAME_TRY(args(q, "document", v)); return reply(s.update_document(v)); }},
     {"get_document", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.get_document(id)); }},
     {"list_documents", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "client_id", id)); return reply(s.list_documents(id)); }},
+    // navigation
+    {"insert_sidebar_item", [](Store& s, const Request& q) -> Result<json> { SidebarItem v; SESAME_TRY(args(q, "sidebar_item", v)); return reply(s.insert_sidebar_item(v)); }},
+    {"update_sidebar_item", [](Store& s, const Request& q) -> Result<json> { SidebarItem v; SESAME_TRY(args(q, "sidebar_item", v)); return reply(s.update_sidebar_item(v)); }},
+    {"delete_sidebar_item", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.delete_sidebar_item(id)); }},
+    {"get_sidebar_item", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.get_sidebar_item(id)); }},
+    {"list_sidebar_items", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "portal_id", id)); return reply(s.list_sidebar_items(id)); }},
+    {"insert_gated_resource", [](Store& s, const Request& q) -> Result<json> { GatedResource v; SESAME_TRY(args(q, "gated_resource", v)); return reply(s.insert_gated_resource(v)); }},
+    {"update_gated_resource", [](Store& s, const Request& q) -> Result<json> { GatedResource v; SESAME_TRY(args(q, "gated_resource", v)); return reply(s.update_gated_resource(v)); }},
+    {"delete_gated_resource", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.delete_gated_resource(id)); }},
+    {"get_gated_resource", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.get_gated_resource(id)); }},
+    {"find_gated_resource", [](Store& s, const Request& q) -> Result<json> {
+        Id id = 0; ResourceKind kind = ResourceKind::calendar; std::string slug;
+        SESAME_TRY(args(q, "portal_id", id, "kind", kind, "slug", slug));
+        return reply(s.find_gated_resource(id, kind, slug)); }},
+    {"list_gated_resources", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "portal_id", id)); return reply(s.list_gated_resources(id)); }},
 };
 // clang-format on
 
@@ -700,6 +740,8 @@ json encode(const AuditEvent& v) { return value_of(v); }
 json encode(const Event& v) { return value_of(v); }
 json encode(const Case& v) { return value_of(v); }
 json encode(const Document& v) { return value_of(v); }
+json encode(const SidebarItem& v) { return value_of(v); }
+json encode(const GatedResource& v) { return value_of(v); }
 
 Status decode(const json& j, Agency& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, AgencyPhone& out, std::string_view path) { return decode_record(j, out, path); }
@@ -717,6 +759,8 @@ Status decode(const json& j, AuditEvent& out, std::string_view path) { return de
 Status decode(const json& j, Event& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Case& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Document& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, SidebarItem& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, GatedResource& out, std::string_view path) { return decode_record(j, out, path); }
 
 std::string encode_bytes(const std::vector<std::uint8_t>& bytes) {
     const std::size_t size = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
@@ -797,6 +841,8 @@ template Result<SweepResult> read_response<SweepResult>(std::string_view, std::s
 template Result<Event> read_response<Event>(std::string_view, std::string_view);
 template Result<Case> read_response<Case>(std::string_view, std::string_view);
 template Result<Document> read_response<Document>(std::string_view, std::string_view);
+template Result<SidebarItem> read_response<SidebarItem>(std::string_view, std::string_view);
+template Result<GatedResource> read_response<GatedResource>(std::string_view, std::string_view);
 template Result<std::optional<MessageTemplate>> read_response<std::optional<MessageTemplate>>(std::string_view,
                                                                                                 std::string_view);
 template Result<std::vector<Agency>> read_response<std::vector<Agency>>(std::string_view, std::string_view);
@@ -811,6 +857,9 @@ template Result<std::vector<AuditEvent>> read_response<std::vector<AuditEvent>>(
 template Result<std::vector<Event>> read_response<std::vector<Event>>(std::string_view, std::string_view);
 template Result<std::vector<Case>> read_response<std::vector<Case>>(std::string_view, std::string_view);
 template Result<std::vector<Document>> read_response<std::vector<Document>>(std::string_view, std::string_view);
+template Result<std::vector<SidebarItem>> read_response<std::vector<SidebarItem>>(std::string_view, std::string_view);
+template Result<std::vector<GatedResource>> read_response<std::vector<GatedResource>>(std::string_view,
+                                                                                        std::string_view);
 
 Status read_empty_response(std::string_view method, std::string_view text) {
     if (text.empty()) return {};

@@ -47,6 +47,8 @@ json encode(const AuditEvent& v);
 json encode(const Event& v);
 json encode(const Case& v);
 json encode(const Document& v);
+json encode(const SidebarItem& v);
+json encode(const GatedResource& v);
 
 // Reads a whole record. On failure `out` is unchanged and the message names the field, prefixed
 // with `path` (e.g. "agency." or "[3]."): "field \"agency.name\" must be a string".
@@ -66,6 +68,8 @@ Status decode(const json& j, AuditEvent& out, std::string_view path = "");
 Status decode(const json& j, Event& out, std::string_view path = "");
 Status decode(const json& j, Case& out, std::string_view path = "");
 Status decode(const json& j, Document& out, std::string_view path = "");
+Status decode(const json& j, SidebarItem& out, std::string_view path = "");
+Status decode(const json& j, GatedResource& out, std::string_view path = "");
 
 // Base64, original alphabet, padded. decode_bytes is false for anything else.
 std::string encode_bytes(const std::vector<std::uint8_t>& bytes);

@@ -16,10 +16,15 @@ namespace sesame {
 enum class Visibility { public_, private_ };
 // A resource's slug is unique per portal and kind.
 enum class ResourceKind { calendar, form };
+// What a visitor may do with a gated resource: open it; log in first; or nothing, since the
+// portal's Client Authentication is disabled and nobody can log in.
+enum class Access { allowed, login_required, unavailable };
 
 // "public" / "private"; "calendar" / "form".
 SESAME_CXX_API std::string_view to_string(Visibility);
 SESAME_CXX_API std::string_view to_string(ResourceKind);
+// "allowed" / "login_required" / "unavailable".
+SESAME_CXX_API std::string_view to_string(Access);
 // Return false and leave `out` untouched on an unknown word.
 SESAME_CXX_API bool parse(std::string_view, Visibility& out);
 SESAME_CXX_API bool parse(std::string_view, ResourceKind& out);

@@ -24,6 +24,7 @@
 
 #include "sesame/content.hpp"
 #include "sesame/model.hpp"
+#include "sesame/navigation.hpp"
 #include "sesame/status.hpp"
 
 namespace sesame {
@@ -166,6 +167,26 @@ public:
     virtual Status update_document(const Document& d) = 0;             // NOT_FOUND
     virtual Result<Document> get_document(Id id) = 0;                  // NOT_FOUND
     virtual Result<std::vector<Document>> list_documents(Id client_id) = 0;  // by id
+
+    // ---- navigation: sidebar items and gated resources of a portal -------------------------
+    // Inserting or updating a row whose portal does not exist is NOT_FOUND. The store does not
+    // check that agency_id is the portal's: the engine does. Lists of an unknown portal are empty.
+    virtual Result<Id> insert_sidebar_item(const SidebarItem& item) = 0;
+    virtual Status update_sidebar_item(const SidebarItem& item) = 0;   // NOT_FOUND
+    virtual Status delete_sidebar_item(Id id) = 0;                     // NOT_FOUND
+    virtual Result<SidebarItem> get_sidebar_item(Id id) = 0;           // NOT_FOUND
+    // By order, then id.
+    virtual Result<std::vector<SidebarItem>> list_sidebar_items(Id portal_id) = 0;
+
+    // (portal_id, kind, slug) is unique: ALREADY_EXISTS on insert or update.
+    virtual Result<Id> insert_gated_resource(const GatedResource& resource) = 0;
+    virtual Status update_gated_resource(const GatedResource& resource) = 0;  // NOT_FOUND, ALREADY_EXISTS
+    virtual Status delete_gated_resource(Id id) = 0;                          // NOT_FOUND
+    virtual Result<GatedResource> get_gated_resource(Id id) = 0;              // NOT_FOUND
+    virtual Result<GatedResource> find_gated_resource(Id portal_id, ResourceKind kind,
+                                                      const std::string& slug) = 0;  // NOT_FOUND
+    // By kind (calendar before form), then slug (byte order), then id.
+    virtual Result<std::vector<GatedResource>> list_gated_resources(Id portal_id) = 0;
 };
 
 // The in-memory store, for tests and short-lived demos. Thread-safe (one mutex).

@@ -730,7 +730,132 @@ public:
         });
     }
 
+    // ---- navigation: sidebar items and gated resources --------------------------------------
+    Result<Id> insert_sidebar_item(const SidebarItem& item) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!portals_.count(item.portal_id)) return missing("portal");
+            SidebarItem row = item;
+            row.id = last_sidebar_item_ + 1;
+            sidebar_items_.emplace(row.id, row);
+            return last_sidebar_item_ = row.id;
+        });
+    }
+
+    Status update_sidebar_item(const SidebarItem& item) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = sidebar_items_.find(item.id);
+            if (it == sidebar_items_.end()) return missing("sidebar item");
+            if (!portals_.count(item.portal_id)) return missing("portal");
+            auto row = item;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Status delete_sidebar_item(Id id) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (sidebar_items_.erase(id) == 0) return missing("sidebar item");
+            return {};
+        });
+    }
+
+    Result<SidebarItem> get_sidebar_item(Id id) override {
+        return guarded([&]() -> Result<SidebarItem> {
+            std::lock_guard lock(mu_);
+            auto it = sidebar_items_.find(id);
+            if (it == sidebar_items_.end()) return missing("sidebar item");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<SidebarItem>> list_sidebar_items(Id portal_id) override {
+        return guarded([&]() -> Result<std::vector<SidebarItem>> {
+            std::lock_guard lock(mu_);
+            std::vector<SidebarItem> out;
+            for (const auto& [id, item] : sidebar_items_)
+                if (item.portal_id == portal_id) out.push_back(item);
+            std::stable_sort(out.begin(), out.end(),
+                             [](const SidebarItem& a, const SidebarItem& b) { return a.order < b.order; });
+            return out;
+        });
+    }
+
+    Result<Id> insert_gated_resource(const GatedResource& resource) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!portals_.count(resource.portal_id)) return missing("portal");
+            SESAME_TRY(resource_key_free(resource));
+            GatedResource row = resource;
+            row.id = last_gated_resource_ + 1;
+            gated_resources_.emplace(row.id, row);
+            return last_gated_resource_ = row.id;
+        });
+    }
+
+    Status update_gated_resource(const GatedResource& resource) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            auto it = gated_resources_.find(resource.id);
+            if (it == gated_resources_.end()) return missing("gated resource");
+            if (!portals_.count(resource.portal_id)) return missing("portal");
+            SESAME_TRY(resource_key_free(resource));
+            auto row = resource;
+            it->second = std::move(row);
+            return {};
+        });
+    }
+
+    Status delete_gated_resource(Id id) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (gated_resources_.erase(id) == 0) return missing("gated resource");
+            return {};
+        });
+    }
+
+    Result<GatedResource> get_gated_resource(Id id) override {
+        return guarded([&]() -> Result<GatedResource> {
+            std::lock_guard lock(mu_);
+            auto it = gated_resources_.find(id);
+            if (it == gated_resources_.end()) return missing("gated resource");
+            return it->second;
+        });
+    }
+
+    Result<GatedResource> find_gated_resource(Id portal_id, ResourceKind kind, const std::string& slug) override {
+        return guarded([&]() -> Result<GatedResource> {
+            std::lock_guard lock(mu_);
+            for (const auto& [id, r] : gated_resources_)
+                if (r.portal_id == portal_id && r.kind == kind && r.slug == slug) return r;
+            return missing("gated resource");
+        });
+    }
+
+    Result<std::vector<GatedResource>> list_gated_resources(Id portal_id) override {
+        return guarded([&]() -> Result<std::vector<GatedResource>> {
+            std::lock_guard lock(mu_);
+            std::vector<GatedResource> out;
+            for (const auto& [id, r] : gated_resources_)
+                if (r.portal_id == portal_id) out.push_back(r);
+            std::sort(out.begin(), out.end(), [](const GatedResource& a, const GatedResource& b) {
+                return std::tie(a.kind, a.slug, a.id) < std::tie(b.kind, b.slug, b.id);
+            });
+            return out;
+        });
+    }
+
 private:
+    // Caller holds mu_. (portal, kind, slug) names one resource: free unless another row holds it.
+    Status resource_key_free(const GatedResource& r) const {
+        for (const auto& [id, other] : gated_resources_)
+            if (id != r.id && other.portal_id == r.portal_id && other.kind == r.kind && other.slug == r.slug)
+                return taken("a gated resource with that portal, kind and slug");
+        return {};
+    }
+
     // Caller holds mu_. The rows an event or document refers to must exist, as SQLite's foreign
     // keys require.
     Status event_parents(const Event& e) const {
@@ -778,7 +903,8 @@ private:
 
     std::mutex mu_;
     Id last_agency_ = 0, last_phone_ = 0, last_email_ = 0, last_portal_ = 0, last_client_ = 0, last_contact_ = 0,
-       last_message_ = 0, last_event_ = 0, last_case_ = 0, last_document_ = 0;
+       last_message_ = 0, last_event_ = 0, last_case_ = 0, last_document_ = 0,
+       last_sidebar_item_ = 0, last_gated_resource_ = 0;
     std::uint64_t session_seq_ = 0;
     std::map<Id, Agency> agencies_;
     std::map<Id, AgencyPhone> phones_;
@@ -796,6 +922,8 @@ private:
     std::map<Id, Event> events_;
     std::map<Id, Case> cases_;
     std::map<Id, Document> documents_;
+    std::map<Id, SidebarItem> sidebar_items_;
+    std::map<Id, GatedResource> gated_resources_;
 };
 
 }  // namespace

@@ -242,9 +242,38 @@ CREATE TABLE documents (
 CREATE INDEX documents_client ON documents (client_id);
 )sql";
 
+// Version 3: what a portal links to. Sidebar items and gated resources belong to a portal; a
+// resource's slug is unique per portal and kind.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE sidebar_items (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id   INTEGER NOT NULL,
+    portal_id   INTEGER NOT NULL REFERENCES portals (id),
+    title       TEXT NOT NULL,
+    link        TEXT NOT NULL,
+    item_order  INTEGER NOT NULL,
+    visibility  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX sidebar_items_portal ON sidebar_items (portal_id, item_order, id);
+
+CREATE TABLE gated_resources (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id      INTEGER NOT NULL,
+    portal_id      INTEGER NOT NULL REFERENCES portals (id),
+    kind           TEXT NOT NULL,
+    slug           TEXT NOT NULL,
+    title          TEXT NOT NULL,
+    requires_login INTEGER NOT NULL,
+    created_at     INTEGER NOT NULL,
+    UNIQUE (portal_id, kind, slug)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
+    {3, kVersion3},
 };
 
 constexpr const char* kRestore =

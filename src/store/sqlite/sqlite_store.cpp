@@ -426,6 +426,50 @@ Document read_document(const Stmt& st) {
     return d;
 }
 
+#define SIDEBAR_COLS "id, agency_id, portal_id, title, link, item_order, visibility, created_at"
+#define SIDEBAR_SET \
+    "agency_id = ?1, portal_id = ?2, title = ?3, link = ?4, item_order = ?5, visibility = ?6, created_at = ?7"
+
+void bind_sidebar_item(Stmt& st, const SidebarItem& i) {
+    st.bind(1, i.agency_id).bind(2, i.portal_id).bind(3, i.title).bind(4, i.link).bind(5, std::int64_t{i.order});
+    st.bind(6, to_string(i.visibility)).bind(7, i.created_at);
+}
+
+SidebarItem read_sidebar_item(const Stmt& st) {
+    SidebarItem i;
+    i.id = st.i64(0);
+    i.agency_id = st.i64(1);
+    i.portal_id = st.i64(2);
+    i.title = st.text(3);
+    i.link = st.text(4);
+    i.order = st.i32(5);
+    i.visibility = st.word<Visibility>(6);
+    i.created_at = st.i64(7);
+    return i;
+}
+
+#define RESOURCE_COLS "id, agency_id, portal_id, kind, slug, title, requires_login, created_at"
+#define RESOURCE_SET \
+    "agency_id = ?1, portal_id = ?2, kind = ?3, slug = ?4, title = ?5, requires_login = ?6, created_at = ?7"
+
+void bind_gated_resource(Stmt& st, const GatedResource& r) {
+    st.bind(1, r.agency_id).bind(2, r.portal_id).bind(3, to_string(r.kind)).bind(4, r.slug).bind(5, r.title);
+    st.bind(6, std::int64_t{r.requires_login ? 1 : 0}).bind(7, r.created_at);
+}
+
+GatedResource read_gated_resource(const Stmt& st) {
+    GatedResource r;
+    r.id = st.i64(0);
+    r.agency_id = st.i64(1);
+    r.portal_id = st.i64(2);
+    r.kind = st.word<ResourceKind>(3);
+    r.slug = st.text(4);
+    r.title = st.text(5);
+    r.requires_login = st.i64(6) != 0;
+    r.created_at = st.i64(7);
+    return r;
+}
+
 // Every row the statement yields.
 template <class Read>
 auto all_rows(Stmt& st, Read read) -> Result<std::vector<decltype(read(st))>> {
@@ -1028,6 +1072,94 @@ public:
             auto st = Stmt::prepare(c, "SELECT " DOCUMENT_COLS " FROM documents WHERE client_id = ?1 ORDER BY id");
             if (!st) return st.status();
             return all_rows(st->bind(1, client_id), read_document);
+        });
+    }
+
+    // ---- navigation: sidebar items and gated resources --------------------------------------
+    Result<Id> insert_sidebar_item(const SidebarItem& item) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO sidebar_items (" SIDEBAR_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          [&](Stmt& st) { bind_sidebar_item(st, item); }, "adding a sidebar item");
+        });
+    }
+
+    Status update_sidebar_item(const SidebarItem& item) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE sidebar_items SET " SIDEBAR_SET " WHERE id = ?8",
+                          [&](Stmt& st) { bind_sidebar_item(st, item); st.bind(8, item.id); }, "sidebar item");
+        });
+    }
+
+    Status delete_sidebar_item(Id id) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "DELETE FROM sidebar_items WHERE id = ?1", [&](Stmt& st) { st.bind(1, id); },
+                          "sidebar item");
+        });
+    }
+
+    Result<SidebarItem> get_sidebar_item(Id id) override {
+        return read([&](Connection& c) -> Result<SidebarItem> {
+            auto st = Stmt::prepare(c, "SELECT " SIDEBAR_COLS " FROM sidebar_items WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_sidebar_item, "sidebar item");
+        });
+    }
+
+    Result<std::vector<SidebarItem>> list_sidebar_items(Id portal_id) override {
+        return read([&](Connection& c) -> Result<std::vector<SidebarItem>> {
+            auto st = Stmt::prepare(c, "SELECT " SIDEBAR_COLS " FROM sidebar_items WHERE portal_id = ?1 "
+                                       "ORDER BY item_order, id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, portal_id), read_sidebar_item);
+        });
+    }
+
+    Result<Id> insert_gated_resource(const GatedResource& resource) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO gated_resources (" RESOURCE_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          [&](Stmt& st) { bind_gated_resource(st, resource); }, "adding a gated resource");
+        });
+    }
+
+    Status update_gated_resource(const GatedResource& resource) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "UPDATE gated_resources SET " RESOURCE_SET " WHERE id = ?8",
+                          [&](Stmt& st) { bind_gated_resource(st, resource); st.bind(8, resource.id); },
+                          "gated resource");
+        });
+    }
+
+    Status delete_gated_resource(Id id) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "DELETE FROM gated_resources WHERE id = ?1", [&](Stmt& st) { st.bind(1, id); },
+                          "gated resource");
+        });
+    }
+
+    Result<GatedResource> get_gated_resource(Id id) override {
+        return read([&](Connection& c) -> Result<GatedResource> {
+            auto st = Stmt::prepare(c, "SELECT " RESOURCE_COLS " FROM gated_resources WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_gated_resource, "gated resource");
+        });
+    }
+
+    Result<GatedResource> find_gated_resource(Id portal_id, ResourceKind kind, const std::string& slug) override {
+        return read([&](Connection& c) -> Result<GatedResource> {
+            auto st = Stmt::prepare(c, "SELECT " RESOURCE_COLS " FROM gated_resources "
+                                       "WHERE portal_id = ?1 AND kind = ?2 AND slug = ?3");
+            if (!st) return st.status();
+            st->bind(1, portal_id).bind(2, to_string(kind)).bind(3, slug);
+            return one_row(*st, read_gated_resource, "gated resource");
+        });
+    }
+
+    Result<std::vector<GatedResource>> list_gated_resources(Id portal_id) override {
+        return read([&](Connection& c) -> Result<std::vector<GatedResource>> {
+            auto st = Stmt::prepare(c, "SELECT " RESOURCE_COLS " FROM gated_resources WHERE portal_id = ?1 "
+                                       "ORDER BY kind, slug, id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, portal_id), read_gated_resource);
         });
     }
 

@@ -31,6 +31,14 @@ Status check_title(std::string_view title) {
 
 std::string_view to_string(Visibility v) { return v == Visibility::private_ ? "private" : "public"; }
 std::string_view to_string(ResourceKind k) { return k == ResourceKind::form ? "form" : "calendar"; }
+std::string_view to_string(Access a) {
+    switch (a) {
+        case Access::allowed: return "allowed";
+        case Access::login_required: return "login_required";
+        case Access::unavailable: return "unavailable";
+    }
+    return "unavailable";
+}
 
 bool parse(std::string_view t, Visibility& out) {
     if (t == "public") out = Visibility::public_;
