@@ -23,6 +23,7 @@
 #include "sesame/directory.hpp"
 #include "sesame/identifier.hpp"
 #include "sesame/model.hpp"
+#include "sesame/navigation.hpp"
 #include "sesame/random.hpp"
 #include "sesame/status.hpp"
 #include "sesame/store.hpp"
@@ -226,6 +227,40 @@ public:
     Result<std::vector<Event>> client_events(Id portal_id, const std::string& token, const std::string& from_date);
     Result<std::vector<Case>> client_cases(Id portal_id, const std::string& token);
     Result<std::vector<Document>> client_documents(Id portal_id, const std::string& token);
+
+    // ---- navigation: sidebar items and gated resources of a portal (src/portal/navigation_ops.cpp)
+    // Staff calls. Changes need "update_portals"; lists need only a portal the actor may see.
+    // NOT_FOUND for a portal, item or resource of an agency the actor may not see, as for a
+    // missing one. agency_id is always the portal's (what the caller passes is ignored); portal_id
+    // cannot change on update (INVALID_ARGUMENT). INVALID_ARGUMENT naming the field for the checks
+    // of validate_sidebar_item / validate_gated_resource (navigation.hpp); ALREADY_EXISTS when the
+    // portal already has a resource of that kind and slug. Titles are stored verbatim: the host
+    // escapes them when it renders HTML. Every change is audited, by field name only.
+    Result<SidebarItem> create_sidebar_item(const Actor& actor, SidebarItem item);
+    Result<SidebarItem> update_sidebar_item(const Actor& actor, const SidebarItem& item);
+    Status delete_sidebar_item(const Actor& actor, Id item_id);
+    // By order, then id.
+    Result<std::vector<SidebarItem>> list_sidebar_items(const Actor& actor, Id portal_id);
+    Result<GatedResource> create_gated_resource(const Actor& actor, GatedResource resource);
+    Result<GatedResource> update_gated_resource(const Actor& actor, const GatedResource& resource);
+    Status delete_gated_resource(const Actor& actor, Id resource_id);
+    // By kind (calendars first), slug, id.
+    Result<std::vector<GatedResource>> list_gated_resources(const Actor& actor, Id portal_id);
+
+    // Visitor calls: no actor. A visitor "has a session" when `token` is a live session of this
+    // portal bound to a client, checked as check_session checks it (and counting as activity); a
+    // missing, unknown, expired, revoked or unbound token just means no session, never an error.
+    // NOT_FOUND for an unknown portal.
+    //
+    // The sidebar: public items always; private items only to a visitor with a session, and to
+    // nobody while the portal's Client Authentication is disabled. By order, then id.
+    Result<std::vector<SidebarItem>> sidebar(Id portal_id, const std::optional<std::string>& token);
+    // The one check a host makes before showing a calendar or form: allowed when it does not
+    // require login or the visitor has a session; unavailable when it requires login and Client
+    // Authentication is disabled (nobody can log in); login_required otherwise. NOT_FOUND for a
+    // resource the portal does not have.
+    Result<Access> can_access(Id portal_id, const std::optional<std::string>& token, ResourceKind kind,
+                              const std::string& slug);
 
     // ---- outbox and housekeeping -------------------------------------------------------------
     // Hands queued live messages to their transport; returns how many were sent.
