@@ -229,7 +229,7 @@ public:
     Result<std::vector<Document>> client_documents(Id portal_id, const std::string& token);
 
     // ---- navigation: sidebar items and gated resources of a portal (src/portal/navigation_ops.cpp)
-    // Staff calls. Changes need "update_portals"; lists need only a portal the actor may see.
+    // Staff calls. Changes need "update_portals"; get and list need only a portal the actor may see.
     // NOT_FOUND for a portal, item or resource of an agency the actor may not see, as for a
     // missing one. agency_id is always the portal's (what the caller passes is ignored); portal_id
     // cannot change on update (INVALID_ARGUMENT). INVALID_ARGUMENT naming the field for the checks
@@ -239,11 +239,13 @@ public:
     Result<SidebarItem> create_sidebar_item(const Actor& actor, SidebarItem item);
     Result<SidebarItem> update_sidebar_item(const Actor& actor, const SidebarItem& item);
     Status delete_sidebar_item(const Actor& actor, Id item_id);
+    Result<SidebarItem> get_sidebar_item(const Actor& actor, Id item_id);
     // By order, then id.
     Result<std::vector<SidebarItem>> list_sidebar_items(const Actor& actor, Id portal_id);
     Result<GatedResource> create_gated_resource(const Actor& actor, GatedResource resource);
     Result<GatedResource> update_gated_resource(const Actor& actor, const GatedResource& resource);
     Status delete_gated_resource(const Actor& actor, Id resource_id);
+    Result<GatedResource> get_gated_resource(const Actor& actor, Id resource_id);
     // By kind (calendars first), slug, id.
     Result<std::vector<GatedResource>> list_gated_resources(const Actor& actor, Id portal_id);
 

@@ -164,6 +164,10 @@ Status Engine::delete_sidebar_item(const Actor& actor, Id item_id) {
     return remove<SidebarItem>(*impl_, actor, item_id);
 }
 
+Result<SidebarItem> Engine::get_sidebar_item(const Actor& actor, Id item_id) {
+    return visible<SidebarItem>(*impl_, actor, item_id);
+}
+
 Result<std::vector<SidebarItem>> Engine::list_sidebar_items(const Actor& actor, Id portal_id) {
     auto portal = impl_->visible_portal(actor, portal_id);
     if (!portal) return portal.status();
@@ -180,6 +184,10 @@ Result<GatedResource> Engine::update_gated_resource(const Actor& actor, const Ga
 }
 Status Engine::delete_gated_resource(const Actor& actor, Id resource_id) {
     return remove<GatedResource>(*impl_, actor, resource_id);
+}
+
+Result<GatedResource> Engine::get_gated_resource(const Actor& actor, Id resource_id) {
+    return visible<GatedResource>(*impl_, actor, resource_id);
 }
 
 Result<std::vector<GatedResource>> Engine::list_gated_resources(const Actor& actor, Id portal_id) {

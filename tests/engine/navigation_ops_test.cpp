@@ -221,6 +221,8 @@ TEST_CASE("navigation: changes need update_portals; every refusal is audited and
     }
 
     // Reads need no permission, only the agency.
+    CHECK(ok(w.engine->get_sidebar_item(reader, item.id)).title == "Home");
+    CHECK(ok(w.engine->get_gated_resource(reader, res.id)).slug == "f");
     CHECK(titles(ok(w.engine->list_sidebar_items(reader, w.portal.id))) == std::vector<std::string>{"Home"});
     CHECK(ids_of(ok(w.engine->list_gated_resources(reader, w.portal.id))) == std::vector<Id>{res.id});
     CHECK(w.store->get_sidebar_item(item.id)->title == "Home");
@@ -257,6 +259,11 @@ TEST_CASE("navigation: another agency's portal, items and resources are NOT_FOUN
     CHECK(refusal(foreign) == "SESAME_E_NOT_FOUND: no sidebar item with id " + std::to_string(item.id));
     CHECK(refusal(missing) == "SESAME_E_NOT_FOUND: no sidebar item with id 9999");
     CHECK(w.engine->delete_sidebar_item(outsider, item.id).code() == Code::not_found);
+    CHECK(refusal(w.engine->get_sidebar_item(outsider, item.id)) ==
+          "SESAME_E_NOT_FOUND: no sidebar item with id " + std::to_string(item.id));
+    CHECK(refusal(w.engine->get_gated_resource(outsider, res.id)) ==
+          "SESAME_E_NOT_FOUND: no gated resource with id " + std::to_string(res.id));
+    CHECK(w.engine->get_gated_resource(outsider, 9999).code() == Code::not_found);
     GatedResource open = res;
     open.requires_login = false;
     CHECK(w.engine->update_gated_resource(outsider, open).code() == Code::not_found);
