@@ -1,6 +1,6 @@
 // Internal to capi/: the frame of a staff call over JSON records — the argument checks every call
 // starts with, reading the caller's record, and handing the answer back as JSON. The same steps,
-// in the same order, for capi/staff.cpp and capi/content.cpp.
+// in the same order, for capi/staff.cpp, capi/content.cpp and capi/navigation.cpp.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +15,7 @@
 
 #include "capi/content_records.hpp"
 #include "capi/internal.hpp"
+#include "capi/navigation_records.hpp"
 #include "capi/records.hpp"
 
 namespace sesame::capi::staff_calls {

@@ -444,6 +444,63 @@ SESAME_API sesame_status sesame_client_cases(sesame_buf *out_json, sesame_engine
 SESAME_API sesame_status sesame_client_documents(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
                                                  const char *token);
 
+/* ---- Navigation: sidebar items and gated calendars and forms of a portal ------------------ */
+
+/* Staff calls, as above. create takes a record without "id" (Sesame assigns it and created_at);
+ * "agency_id" is always the portal's, whatever is given. Required: "portal_id", "title" and "link"
+ * (sidebar item); "portal_id", "kind", "slug" and "title" (gated resource). update takes "id" and
+ * the fields to change; "portal_id" cannot change. get takes the row's id, list a portal id; delete
+ * removes the row. create, update and delete need update_portals; get and list need only the
+ * agency. INVALID_ARGUMENT names the field: a title empty, over 200 bytes or with control
+ * characters; a link that is not a path starting with one "/" or an https:// URL (javascript:,
+ * data:, "//host" are refused); order outside 0..10000; a slug not [a-z0-9-]{1,63}.
+ * ALREADY_EXISTS when the portal has a resource of that kind and slug. Titles are stored verbatim:
+ * escape them when rendering HTML. Items are listed by order, then id; resources by kind
+ * (calendars first), slug, id. All are thread-safe. */
+SESAME_API sesame_status sesame_sidebar_item_create(sesame_buf *out_json, sesame_engine *engine,
+                                                    const sesame_actor *actor, const char *item_json);
+SESAME_API sesame_status sesame_sidebar_item_update(sesame_buf *out_json, sesame_engine *engine,
+                                                    const sesame_actor *actor, const char *item_json);
+SESAME_API sesame_status sesame_sidebar_item_get(sesame_buf *out_json, sesame_engine *engine,
+                                                 const sesame_actor *actor, int64_t item_id);
+SESAME_API sesame_status sesame_sidebar_item_delete(sesame_engine *engine, const sesame_actor *actor, int64_t item_id);
+SESAME_API sesame_status sesame_sidebar_item_list(sesame_buf *out_json, sesame_engine *engine,
+                                                  const sesame_actor *actor, int64_t portal_id);
+SESAME_API sesame_status sesame_gated_resource_create(sesame_buf *out_json, sesame_engine *engine,
+                                                      const sesame_actor *actor, const char *resource_json);
+SESAME_API sesame_status sesame_gated_resource_update(sesame_buf *out_json, sesame_engine *engine,
+                                                      const sesame_actor *actor, const char *resource_json);
+SESAME_API sesame_status sesame_gated_resource_get(sesame_buf *out_json, sesame_engine *engine,
+                                                   const sesame_actor *actor, int64_t resource_id);
+SESAME_API sesame_status sesame_gated_resource_delete(sesame_engine *engine, const sesame_actor *actor,
+                                                      int64_t resource_id);
+SESAME_API sesame_status sesame_gated_resource_list(sesame_buf *out_json, sesame_engine *engine,
+                                                    const sesame_actor *actor, int64_t portal_id);
+
+/* Visitor calls. `token` is the visitor's session token, or NULL when there is none. A visitor
+ * "has a session" when the token is a live session of this portal bound to a client (checked as
+ * sesame_session_check checks it, counting as activity); a dead, unknown or unbound token is no
+ * session, never an error. NOT_FOUND for an unknown portal.
+ *
+ * sesame_sidebar: the items to show, as a JSON array of sidebar item records: public items always,
+ * private ones only to a visitor with a session, and to nobody while the portal's Client
+ * Authentication is disabled. Thread-safe. */
+SESAME_API sesame_status sesame_sidebar(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                        const char *token);
+
+/* What sesame_can_access answers in *out_access. */
+#define SESAME_ACCESS_ALLOWED 0        /* show it */
+#define SESAME_ACCESS_LOGIN_REQUIRED 1 /* send the visitor to the login page first */
+#define SESAME_ACCESS_UNAVAILABLE 2    /* it needs a login and Client Authentication is disabled */
+
+/* The one check before showing a calendar or form. `kind` is "calendar" or "form"
+ * (INVALID_ARGUMENT otherwise). ALLOWED when the resource does not require login or the visitor has
+ * a session; UNAVAILABLE when it requires login and the portal's Client Authentication is disabled;
+ * LOGIN_REQUIRED otherwise. NOT_FOUND when the portal has no resource of that kind and slug.
+ * Thread-safe. */
+SESAME_API sesame_status sesame_can_access(int32_t *out_access, sesame_engine *engine, int64_t portal_id,
+                                           const char *token, const char *kind, const char *slug);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
