@@ -1,7 +1,6 @@
 // Sidebar items and gated resources: the staff operations that manage them in the store, and the
 // two visitor calls a host makes on every page: which sidebar items to show, and whether a
 // calendar or form may be opened.
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -203,11 +202,9 @@ Result<std::vector<SidebarItem>> Engine::sidebar(Id portal_id, const std::option
     if (!portal) return portal.status();
     auto items = impl_->store->list_sidebar_items(portal_id);
     if (!items) return items.status();
-    const bool any_private = std::any_of(items->begin(), items->end(),
-                                         [](const SidebarItem& i) { return i.visibility == Visibility::private_; });
     // With Client Authentication disabled nobody is logged in, whatever an old token says.
     bool show_private = false;
-    if (any_private && portal->client_auth != ClientAuth::disabled) {
+    if (portal->client_auth != ClientAuth::disabled) {
         auto session = has_session(*this, portal_id, token);
         if (!session) return session.status();
         show_private = *session;
