@@ -754,9 +754,20 @@ static void every_staff_call_at(sesame_engine *engine, const sesame_actor *actor
     EVERY(sesame_document_update(out, engine, actor, "{\"id\":1,\"status\":\"received\"}"));
     EVERY(sesame_document_get(out, engine, actor, 1));
     EVERY(sesame_document_list(out, engine, actor, 1));
+    EVERY(sesame_sidebar_item_create(out, engine, actor, "{\"portal_id\":1,\"title\":\"T\",\"link\":\"/t\"}"));
+    EVERY(sesame_sidebar_item_update(out, engine, actor, "{\"id\":1,\"order\":2}"));
+    EVERY(sesame_sidebar_item_get(out, engine, actor, 1));
+    EVERY(sesame_sidebar_item_list(out, engine, actor, 1));
+    EVERY(sesame_gated_resource_create(out, engine, actor,
+                                       "{\"portal_id\":1,\"kind\":\"form\",\"slug\":\"f\",\"title\":\"F\"}"));
+    EVERY(sesame_gated_resource_update(out, engine, actor, "{\"id\":1,\"requires_login\":true}"));
+    EVERY(sesame_gated_resource_get(out, engine, actor, 1));
+    EVERY(sesame_gated_resource_list(out, engine, actor, 1));
     if (!null_out) {
         EVERY(sesame_template_set(engine, actor,
                                   "{\"agency_id\":1,\"channel\":\"sms\",\"language\":\"en\",\"body\":\"{code}\"}"));
+        EVERY(sesame_sidebar_item_delete(engine, actor, 1));
+        EVERY(sesame_gated_resource_delete(engine, actor, 1));
         EVERY(sesame_client_sessions_revoke(&count, engine, actor, 1));
     } else {
         EVERY(sesame_client_sessions_revoke(NULL, engine, actor, 1));
@@ -1337,6 +1348,32 @@ static void test_login(void) {
     CHECK_STATUS(SESAME_OK, sesame_login_start(&started, w.engine, w.portal, "(555) 123-4567", &request));
     CHECK(code_from_feed(w.engine, &root, w.client, code));
     CHECK_STATUS(SESAME_OK, sesame_login_verify(&verified, w.engine, w.portal, started.challenge_id, code, &request));
+    /* The sidebar and the gate: a private item and a login-only calendar open with her session. */
+    {
+        int32_t access = -1;
+        char nav_json[160];
+        snprintf(nav_json, sizeof nav_json, "{\"portal_id\":%lld,\"title\":\"My hearings\",\"link\":\"/mine\",\"visibility\":\"private\"}",
+                 (long long)w.portal);
+        CHECK_STATUS(SESAME_OK, sesame_sidebar_item_create(&buf, w.engine, &root, nav_json));
+        sesame_buf_free(&buf);
+        snprintf(nav_json, sizeof nav_json, "{\"portal_id\":%lld,\"kind\":\"calendar\",\"slug\":\"court\",\"title\":\"Court\",\"requires_login\":true}",
+                 (long long)w.portal);
+        CHECK_STATUS(SESAME_OK, sesame_gated_resource_create(&buf, w.engine, &root, nav_json));
+        sesame_buf_free(&buf);
+        CHECK_STATUS(SESAME_OK, sesame_sidebar(&buf, w.engine, w.portal, verified.token));
+        CHECK_HAS(buf.data, "\"title\":\"My hearings\"");
+        sesame_buf_free(&buf);
+        CHECK_STATUS(SESAME_OK, sesame_sidebar(&buf, w.engine, w.portal, NULL));
+        CHECK_STR(buf.data, "[]");
+        sesame_buf_free(&buf);
+        CHECK_STATUS(SESAME_OK, sesame_can_access(&access, w.engine, w.portal, verified.token, "calendar", "court"));
+        CHECK(access == SESAME_ACCESS_ALLOWED);
+        CHECK_STATUS(SESAME_OK, sesame_can_access(&access, w.engine, w.portal, NULL, "calendar", "court"));
+        CHECK(access == SESAME_ACCESS_LOGIN_REQUIRED);
+        CHECK_STATUS(SESAME_E_NOT_FOUND, sesame_can_access(&access, w.engine, w.portal, NULL, "form", "court"));
+        CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "kind", sesame_can_access(&access, w.engine, w.portal, NULL, "page", "court"));
+        CHECK(access == SESAME_ACCESS_LOGIN_REQUIRED);
+    }
     /* Ann's dashboard: her own upcoming events, cases and documents. */
     CHECK_STATUS(SESAME_OK, sesame_client_events(&buf, w.engine, w.portal, verified.token, "2026-01-01"));
     CHECK_HAS(buf.data, "\"location\":\"Courtroom 4\"");
