@@ -111,9 +111,13 @@ public:
     Response not_found(Lang lang);
     Response server_error(Lang lang);
 
+    // The headers every response carries (CSP, nosniff, Referrer-Policy, HSTS over TLS, and
+    // Cache-Control: no-store when response.no_store). handle() adds them; the transport adds
+    // them to the answers it makes itself (413, 431).
+    void add_security_headers(Response& response) const;
+
 private:
     Response route(const Request& request);
-    void add_security_headers(Response& response) const;
 
     sesame::Engine& engine_;
     AppOptions options_;

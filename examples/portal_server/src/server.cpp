@@ -121,6 +121,7 @@ private:
             r.status = ec == http::error::body_limit ? 413 : 431;
             r.content_type = "text/plain; charset=utf-8";
             r.body = ec == http::error::body_limit ? "The request body is too large.\n" : "The request headers are too large.\n";
+            app_.add_security_headers(r);
             return write(to_beast(r, 11, false));
         }
         if (ec) return close();

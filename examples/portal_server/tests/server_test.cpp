@@ -332,6 +332,7 @@ TEST_CASE("keep-alive: several requests over one connection") {
     http::response<http::string_body> res;
     http::read(stream, buffer, res);
     CHECK(res.result_int() == 413);
+    CHECK(std::string(res["X-Content-Type-Options"]) == "nosniff");
 }
 
 TEST_CASE("admin: absent without a staff token") {
