@@ -1,0 +1,135 @@
+// The portal application: what every page handler shares. The engine, the portal it serves, the
+// staff actor the server acts as, cookies, CSRF tokens, pending logins and admin sign-ins.
+//
+// Thread-safety: App::handle may be called from any number of threads at once; the pending-login
+// and admin tables are guarded by a mutex, the engine is thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http.hpp"
+#include "i18n.hpp"
+#include "sesame/engine.hpp"
+
+namespace portal {
+
+class App;
+using Handler = std::function<Response(App&, const Request&)>;
+
+// Path and method to handler. A known path with another method answers 405, an unknown one 404.
+class Router {
+public:
+    void add(std::string method, std::string path, Handler handler);
+    // nullptr: no route. `path_known` says whether the path exists with another method.
+    const Handler* find(const std::string& method, const std::string& path, bool& path_known) const;
+
+private:
+    std::map<std::pair<std::string, std::string>, Handler> routes_;
+};
+
+struct AppOptions {
+    std::string portal_slug;                 // the portal this server serves
+    bool tls = false;                        // Secure cookies, __Host- names and HSTS
+    std::optional<std::string> staff_token;  // the /admin area is off without one
+    std::size_t max_pending_logins = 10000;  // the oldest are dropped beyond this
+};
+
+// A login between start_login and verify_login, kept on the server under a random cookie. It
+// never holds the code.
+struct PendingLogin {
+    std::string challenge_id;
+    std::string identifier;  // what the person typed, for "send a new code"
+    std::string masked_destination;
+    Lang lang = Lang::en;
+    sesame::UnixTime created_at = 0;
+    sesame::UnixTime expires_at = 0;    // of the current code
+    sesame::UnixTime resend_after = 0;
+    std::int32_t max_attempts = 5;      // the portal's, when the code was sent
+    std::int32_t wrong_tries = 0;       // wrong codes entered for the current code
+};
+
+enum class CookieKind { session, login, admin };
+
+class App {
+public:
+    // The engine must outlive the App. Registers every route (routes.cpp).
+    App(sesame::Engine& engine, AppOptions options);
+
+    // Routes the request and adds the security headers. Never throws.
+    Response handle(const Request& request);
+
+    sesame::Engine& engine() { return engine_; }
+    const AppOptions& options() const { return options_; }
+    // A super admin of the server's own database, recorded as "portal-server" in the audit log.
+    const sesame::Actor& staff() const { return staff_; }
+    sesame::UnixTime now() { return engine_.clock().now(); }
+
+    // The served portal, read afresh so that staff changes apply at once.
+    sesame::Result<sesame::Portal> portal();
+
+    // ---- cookies ------------------------------------------------------------------------------
+    std::string cookie_name(CookieKind kind) const;
+    std::string set_cookie(CookieKind kind, const std::string& value) const;  // a Set-Cookie value
+    std::string clear_cookie(CookieKind kind) const;
+    std::string cookie(const Request& request, CookieKind kind) const;
+
+    // ---- CSRF: HMAC (crypto_auth) of a cookie's value under a key made at start -------------
+    std::string csrf_token(CookieKind kind, const std::string& cookie_value) const;
+    // The form's "csrf" field against the request's cookie of `kind`, in constant time.
+    bool csrf_ok(const Request& request, CookieKind kind) const;
+
+    // 32 random bytes, base64url.
+    static std::string random_id();
+
+    // ---- pending logins -----------------------------------------------------------------------
+    std::string add_pending(const PendingLogin& login);  // returns its new id
+    std::optional<PendingLogin> pending(const std::string& id);
+    void update_pending(const std::string& id, const PendingLogin& login);
+    void erase_pending(const std::string& id);
+
+    // ---- the admin area -----------------------------------------------------------------------
+    bool admin_enabled() const { return options_.staff_token.has_value(); }
+    bool staff_token_matches(std::string_view candidate) const;  // constant time (sodium_memcmp)
+    std::string add_admin_session();
+    bool admin_session_ok(const std::string& id);
+    void erase_admin_session(const std::string& id);
+
+    // ---- page helpers -------------------------------------------------------------------------
+    // The visitor's language before login: ?lang= or the form's lang, else the portal's default.
+    Lang visitor_lang(const Request& request, const sesame::Portal& portal) const;
+    Response page(Lang lang, const std::string& title, const std::string& body, int status = 200,
+                  const std::string& switch_href = {}, bool countdown = false);
+    Response forbidden(Lang lang);
+    Response not_found(Lang lang);
+    Response server_error(Lang lang);
+
+    // The headers every response carries (CSP, nosniff, Referrer-Policy, HSTS over TLS, and
+    // Cache-Control: no-store when response.no_store). handle() adds them; the transport adds
+    // them to the answers it makes itself (413, 431).
+    void add_security_headers(Response& response) const;
+
+private:
+    Response route(const Request& request);
+
+    sesame::Engine& engine_;
+    AppOptions options_;
+    sesame::Actor staff_;
+    Router router_;
+    std::array<unsigned char, 32> csrf_key_{};
+    std::mutex mutex_;
+    std::map<std::string, PendingLogin> pending_;
+    std::map<std::string, sesame::UnixTime> admin_sessions_;  // id -> expiry
+};
+
+// Registers every page (routes.cpp): one line per route.
+void add_routes(Router& router, bool admin_enabled);
+
+}  // namespace portal

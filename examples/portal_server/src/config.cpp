@@ -1,0 +1,163 @@
+#include "config.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace portal {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMinStaffToken = 16;
+constexpr unsigned kMaxThreads = 256;
+
+std::string read_file(const std::string& path, const std::string& what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError(what + " \"" + path + "\" cannot be read: check the path and its permissions");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::uint16_t parse_port(const std::string& text, const std::string& name) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > 65535)
+        throw ConfigError(name + " must be a port number from 0 to 65535, not \"" + text + "\"");
+    return static_cast<std::uint16_t>(value);
+}
+
+unsigned parse_threads(const std::string& text, const std::string& name) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxThreads)
+        throw ConfigError(name + " must be a whole number from 1 to " + std::to_string(kMaxThreads) + ", not \"" +
+                          text + "\"");
+    return value;
+}
+
+std::string string_key(const json& doc, const std::string& key) {
+    const json& v = doc.at(key);
+    if (!v.is_string()) throw ConfigError("config key \"" + key + "\" must be a string");
+    return v.get<std::string>();
+}
+
+void apply_file(Config& config, const std::string& path) {
+    json doc;
+    try {
+        doc = json::parse(read_file(path, "config file"));
+    } catch (const json::parse_error& e) {
+        throw ConfigError("config file \"" + path + "\" is not valid JSON: " + e.what());
+    }
+    if (!doc.is_object()) throw ConfigError("config file \"" + path + "\" must hold one JSON object");
+    for (const auto& [key, value] : doc.items()) {
+        if (key == "address") {
+            config.address = string_key(doc, key);
+        } else if (key == "port") {
+            if (!value.is_number_unsigned() || value.get<std::uint64_t>() > 65535)
+                throw ConfigError("config key \"port\" must be a number from 0 to 65535");
+            config.port = static_cast<std::uint16_t>(value.get<std::uint64_t>());
+        } else if (key == "database") {
+            config.database = string_key(doc, key);
+        } else if (key == "key_file") {
+            config.key_file = string_key(doc, key);
+        } else if (key == "portal") {
+            config.portal = string_key(doc, key);
+        } else if (key == "tls_cert") {
+            config.tls_cert = string_key(doc, key);
+        } else if (key == "tls_key") {
+            config.tls_key = string_key(doc, key);
+        } else if (key == "staff_token") {
+            config.staff_token = string_key(doc, key);
+        } else if (key == "staff_token_file") {
+            config.staff_token = read_file(string_key(doc, key), "config key \"staff_token_file\"");
+        } else if (key == "threads") {
+            if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > kMaxThreads)
+                throw ConfigError("config key \"threads\" must be a number from 1 to " + std::to_string(kMaxThreads));
+            config.threads = static_cast<unsigned>(value.get<std::uint64_t>());
+        } else {
+            throw ConfigError("config file \"" + path + "\": unknown key \"" + key +
+                              "\" (known: address, port, database, key_file, portal, tls_cert, tls_key, staff_token, "
+                              "staff_token_file, threads)");
+        }
+    }
+}
+
+std::string trim_line_end(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+}  // namespace
+
+Config load_config(const std::vector<std::string>& args) {
+    Config config;
+    // The file first, wherever --config appears, so that flags override it.
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--config") {
+            if (i + 1 >= args.size()) throw ConfigError("--config needs a file path");
+            apply_file(config, args[i + 1]);
+        }
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& flag = args[i];
+        if (flag == "-h" || flag == "--help") {
+            config.help = true;
+            continue;
+        }
+        static const char* const kWithValue[] = {"--config", "--address", "--port", "--db", "--key-file", "--portal",
+                                                 "--tls-cert", "--tls-key", "--staff-token-file", "--threads"};
+        bool known = false;
+        for (const char* k : kWithValue) known = known || flag == k;
+        if (!known) throw ConfigError("unknown flag \"" + flag + "\": see --help");
+        if (i + 1 >= args.size()) throw ConfigError(flag + " needs a value");
+        const std::string& value = args[++i];
+        if (flag == "--address") config.address = value;
+        else if (flag == "--port") config.port = parse_port(value, "--port");
+        else if (flag == "--db") config.database = value;
+        else if (flag == "--key-file") config.key_file = value;
+        else if (flag == "--portal") config.portal = value;
+        else if (flag == "--tls-cert") config.tls_cert = value;
+        else if (flag == "--tls-key") config.tls_key = value;
+        else if (flag == "--staff-token-file") config.staff_token = read_file(value, "--staff-token-file");
+        else if (flag == "--threads") config.threads = parse_threads(value, "--threads");
+    }
+    if (config.staff_token) {
+        config.staff_token = trim_line_end(*config.staff_token);
+        if (config.staff_token->size() < kMinStaffToken)
+            throw ConfigError("the staff token must be at least " + std::to_string(kMinStaffToken) +
+                              " characters: make a long random one (e.g. `openssl rand -base64 32`)");
+    }
+    if (config.database.empty()) throw ConfigError("database must be a file path, not empty");
+    if (config.key_file.empty())
+        config.key_file = (std::filesystem::path(config.database).parent_path() / "sesame.key").string();
+    return config;
+}
+
+std::string help_text() {
+    return "Usage: sesame-portal [--config FILE] [flags]\n\n"
+           "Serves a Sesame client portal over HTTP/1.1: sign-in with a one-time code, the client's dashboard,\n"
+           "and a staff area under /admin when a staff token is configured.\n\n"
+           "Flags (each overrides the config file's key of the same name):\n"
+           "  --config FILE            JSON file with any of the keys below\n"
+           "  --address IP             address        listen address (default 127.0.0.1; others need TLS)\n"
+           "  --port N                 port           listen port (default 8080; 0 = any free port)\n"
+           "  --db PATH                database       the SQLite database (default sesame.db)\n"
+           "  --key-file PATH          key_file       the master key file (default sesame.key next to the database)\n"
+           "  --portal SLUG            portal         the portal to serve (default: the database's only portal)\n"
+           "  --tls-cert PATH          tls_cert       PEM certificate chain; with --tls-key, serve HTTPS\n"
+           "  --tls-key PATH           tls_key        PEM private key\n"
+           "  --staff-token-file PATH  staff_token_file  a file holding the staff token that opens /admin\n"
+           "                           staff_token    the token itself (config file only; at least 16 characters)\n"
+           "  --threads N              threads        worker threads (default: one per core)\n"
+           "  -h, --help               this help\n\n"
+           "Plain HTTP is allowed on a loopback address only. Stop with Ctrl-C (SIGINT) or SIGTERM: requests in\n"
+           "progress are answered first.\n";
+}
+
+}  // namespace portal

@@ -1,0 +1,36 @@
+// The server's configuration: a JSON file (--config) and command-line flags that override it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace portal {
+
+struct Config {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::string database = "sesame.db";
+    std::string key_file;                    // default: sesame.key next to the database
+    std::string portal;                      // slug; default: the database's only portal
+    std::optional<std::string> tls_cert;
+    std::optional<std::string> tls_key;
+    std::optional<std::string> staff_token;  // the /admin area is off without one
+    unsigned threads = 0;                    // 0: one per core
+    bool help = false;
+};
+
+// A configuration the server cannot start with; the message names the key or flag and the fix.
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Reads `--config FILE` (if given) and then the other flags over it; fills the key file's
+// default. Throws ConfigError for unknown keys or flags, wrong types and out-of-range values.
+Config load_config(const std::vector<std::string>& args);
+
+std::string help_text();
+
+}  // namespace portal

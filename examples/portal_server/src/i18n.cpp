@@ -1,0 +1,139 @@
+#include "i18n.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace portal {
+
+namespace {
+
+struct Text {
+    const char* key;
+    const char* en;
+    const char* es;
+};
+
+constexpr Text kTexts[] = {
+    {"sign_in_title", "Sign in", "Iniciar sesión"},
+    {"identifier_label", "Phone number or email", "Número de teléfono o correo electrónico"},
+    {"identifier_hint", "We will send you a one-time code.", "Le enviaremos un código de un solo uso."},
+    {"login_button", "Log in", "Iniciar sesión"},
+    {"auth_disabled", "Sign-in is not offered on this portal.", "Este portal no ofrece inicio de sesión."},
+    {"switch_language", "Español", "English"},
+    {"err_identifier_empty", "Enter your phone number or email.",
+     "Escriba su número de teléfono o su correo electrónico."},
+    {"err_identifier_invalid", "That is not a phone number or an email address. Check it and try again.",
+     "Eso no es un número de teléfono ni un correo electrónico. Revíselo e inténtelo de nuevo."},
+    {"err_contact_unknown",
+     "We could not find that phone number or email. Check your information or contact the agency.",
+     "No encontramos ese número de teléfono o correo electrónico. Revise sus datos o comuníquese con la "
+     "agencia."},
+    {"err_contact_ineligible", "We cannot send a code to that phone number or email. Contact the agency.",
+     "No podemos enviar un código a ese número de teléfono o correo electrónico. Comuníquese con la agencia."},
+    {"err_rate_limited", "Too many attempts. Wait {seconds} seconds and try again.",
+     "Demasiados intentos. Espere {seconds} segundos e inténtelo de nuevo."},
+    {"err_channel_unavailable", "Codes cannot be sent right now. Try again later or contact the agency.",
+     "No se pueden enviar códigos en este momento. Inténtelo más tarde o comuníquese con la agencia."},
+    {"err_auth_disabled", "Sign-in is not offered on this portal right now.",
+     "Este portal no ofrece inicio de sesión en este momento."},
+    {"err_generic", "Something went wrong on our side. Try again in a few minutes.",
+     "Algo salió mal de nuestro lado. Inténtelo de nuevo en unos minutos."},
+    {"verify_title", "Enter your code", "Escriba su código"},
+    {"verify_sent", "We sent a code to {destination}.", "Enviamos un código a {destination}."},
+    {"code_label", "Code", "Código"},
+    {"code_hint", "The code is in the message we sent you.", "El código está en el mensaje que le enviamos."},
+    {"verify_button", "Continue", "Continuar"},
+    {"resend_button", "Send a new code", "Enviar un código nuevo"},
+    {"resend_wait_button", "Send a new code (wait {seconds} s)", "Enviar un código nuevo (espere {seconds} s)"},
+    {"resend_wait", "You can ask for a new code in {seconds} seconds.",
+     "Puede pedir un código nuevo en {seconds} segundos."},
+    {"resent", "We sent a new code to {destination}.", "Enviamos un código nuevo a {destination}."},
+    {"err_code_empty", "Enter the code from your message.", "Escriba el código de su mensaje."},
+    {"err_code_wrong", "That code is not right. You have {tries} tries left.",
+     "Ese código no es correcto. Le quedan {tries} intentos."},
+    {"err_code_wrong_one", "That code is not right. You have 1 try left.",
+     "Ese código no es correcto. Le queda 1 intento."},
+    {"err_code_expired", "That code has expired. Send a new one.", "Ese código venció. Pida uno nuevo."},
+    {"err_code_locked", "Too many wrong tries for this code. Send a new one.",
+     "Demasiados intentos incorrectos con este código. Pida uno nuevo."},
+    {"start_over", "Use a different phone number or email", "Usar otro número de teléfono o correo electrónico"},
+    {"login_expired", "Your sign-in has timed out. Start again.", "Su inicio de sesión venció. Empiece de nuevo."},
+    {"choose_title", "Who is signing in?", "¿Quién inicia sesión?"},
+    {"choose_legend", "This phone number or email belongs to more than one person. Choose your name.",
+     "Este número de teléfono o correo electrónico pertenece a más de una persona. Elija su nombre."},
+    {"choose_button", "Continue", "Continuar"},
+    {"err_choose_none", "Choose your name from the list.", "Elija su nombre de la lista."},
+    {"dashboard_title", "Your portal", "Su portal"},
+    {"welcome", "Hello, {name}.", "Hola, {name}."},
+    {"events_heading", "Upcoming dates", "Próximas fechas"},
+    {"no_events", "You have no upcoming dates.", "No tiene fechas próximas."},
+    {"cases_heading", "Your cases", "Sus casos"},
+    {"no_cases", "You have no cases on file.", "No tiene casos registrados."},
+    {"documents_heading", "Your documents", "Sus documentos"},
+    {"no_documents", "You have no documents.", "No tiene documentos."},
+    {"col_date", "Date", "Fecha"},
+    {"col_time", "Time", "Hora"},
+    {"col_type", "Type", "Tipo"},
+    {"col_location", "Location", "Lugar"},
+    {"col_judge", "Judge", "Juez"},
+    {"col_status", "Status", "Estado"},
+    {"col_case_number", "Case number", "Número de caso"},
+    {"col_charges", "Charges", "Cargos"},
+    {"col_name", "Name", "Nombre"},
+    {"col_due", "Due", "Fecha límite"},
+    {"logout_button", "Log out", "Cerrar sesión"},
+    {"forbidden_title", "This form has expired", "Este formulario venció"},
+    {"forbidden_text", "For your safety the form was not sent. Go back to the start page and try again.",
+     "Por su seguridad, el formulario no se envió. Vuelva a la página de inicio e inténtelo de nuevo."},
+    {"not_found_title", "Page not found", "Página no encontrada"},
+    {"not_found_text", "There is no page at this address.", "No hay ninguna página en esta dirección."},
+    {"home_link", "Go to the start page", "Ir a la página de inicio"},
+    {"bad_request_title", "Request not understood", "Solicitud no entendida"},
+};
+
+const Text& find(std::string_view key) {
+    for (const auto& t : kTexts)
+        if (key == t.key) return t;
+    throw std::out_of_range("no text for key " + std::string(key));
+}
+
+}  // namespace
+
+std::string_view lang_code(Lang lang) { return lang == Lang::es ? "es" : "en"; }
+
+bool parse_lang(std::string_view text, Lang& out) {
+    std::string lower;
+    for (char c : text.substr(0, 2)) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (text.size() != 2 && !(text.size() > 2 && (text[2] == '-' || text[2] == '_'))) return false;
+    if (lower == "es") {
+        out = Lang::es;
+        return true;
+    }
+    if (lower == "en") {
+        out = Lang::en;
+        return true;
+    }
+    return false;
+}
+
+std::string tr(Lang lang, std::string_view key,
+               std::initializer_list<std::pair<std::string_view, std::string>> values) {
+    const Text& t = find(key);
+    std::string s = lang == Lang::es ? t.es : t.en;
+    for (const auto& [name, value] : values) {
+        const std::string mark = "{" + std::string(name) + "}";
+        for (auto pos = s.find(mark); pos != std::string::npos; pos = s.find(mark, pos + value.size()))
+            s.replace(pos, mark.size(), value);
+    }
+    return s;
+}
+
+std::size_t text_count() { return std::size(kTexts); }
+
+bool text_complete(std::size_t index) {
+    const Text& t = kTexts[index];
+    return t.key && *t.key && t.en && *t.en && t.es && *t.es;
+}
+
+}  // namespace portal

@@ -1,0 +1,74 @@
+// GET /choose and POST /choose: when one phone or email belongs to several clients, the person
+// says which one they are before anything of theirs is shown.
+#include <charconv>
+
+#include "pages/pages.hpp"
+
+namespace portal::pages {
+
+namespace {
+
+Response signed_out(App& app) {
+    Response r = redirect("/");
+    r.header("Set-Cookie", app.clear_cookie(CookieKind::session));
+    return r;
+}
+
+Response render(App& app, Lang lang, const std::string& token, const std::vector<sesame::ClientChoice>& choices,
+                const std::string& error, int status) {
+    std::string body = "<h1>" + escape(tr(lang, "choose_title")) + "</h1>\n";
+    body += "<form method=\"post\" action=\"/choose\" novalidate>\n";
+    body += hidden_fields(app, CookieKind::session, token, lang);
+    body += "<fieldset";
+    if (!error.empty()) body += " aria-describedby=\"choose-error\"";
+    body += ">\n<legend>" + escape(tr(lang, "choose_legend")) + "</legend>\n";
+    if (!error.empty()) body += alert_paragraph("choose-error", error);
+    for (const auto& choice : choices) {
+        const std::string id = "client-" + std::to_string(choice.client_id);
+        body += "<label class=\"choice\" for=\"" + id + "\"><input type=\"radio\" name=\"client\" id=\"" + id +
+                "\" value=\"" + std::to_string(choice.client_id) + "\"> " + escape(choice.display_name) +
+                "</label>\n";
+    }
+    body += "</fieldset>\n<button type=\"submit\">" + escape(tr(lang, "choose_button")) + "</button>\n</form>\n";
+    const std::string switch_href = lang == Lang::es ? "/choose?lang=en" : "/choose?lang=es";
+    Response r = app.page(lang, tr(lang, "choose_title"), body, status, switch_href);
+    r.no_store = true;
+    return r;
+}
+
+}  // namespace
+
+Response choose_page(App& app, const Request& request) {
+    auto portal = app.portal();
+    if (!portal.ok()) return app.server_error(Lang::en);
+    const Lang lang = app.visitor_lang(request, *portal);
+    const std::string token = app.cookie(request, CookieKind::session);
+    if (token.empty()) return redirect("/");
+    if (app.engine().check_session(portal->id, token).ok()) return redirect("/dashboard");
+    auto choices = app.engine().session_choices(portal->id, token);
+    if (!choices.ok()) return signed_out(app);
+    return render(app, lang, token, *choices, {}, 200);
+}
+
+Response choose_submit(App& app, const Request& request) {
+    auto portal = app.portal();
+    if (!portal.ok()) return app.server_error(Lang::en);
+    const Lang lang = app.visitor_lang(request, *portal);
+    if (!app.csrf_ok(request, CookieKind::session)) return app.forbidden(lang);
+    const std::string token = app.cookie(request, CookieKind::session);
+    auto choices = app.engine().session_choices(portal->id, token);
+    if (!choices.ok()) return signed_out(app);
+
+    const std::string text = request.param("client");
+    sesame::Id client_id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), client_id);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        return render(app, lang, token, *choices, tr(lang, "err_choose_none"), 400);
+
+    auto selected = app.engine().select_client(portal->id, token, client_id);
+    if (selected.ok() || selected.code() == sesame::Code::failed_precondition) return redirect("/dashboard");
+    if (selected.code() == sesame::Code::session_invalid) return signed_out(app);
+    return render(app, lang, token, *choices, tr(lang, "err_choose_none"), 400);
+}
+
+}  // namespace portal::pages

@@ -1,0 +1,97 @@
+// GET / and POST /login: the one field a person types their phone number or email into.
+#include "pages/pages.hpp"
+
+namespace portal::pages {
+
+namespace {
+
+constexpr std::size_t kIdentifierMax = 320;  // the longest email address there can be
+
+std::string switch_href(Lang lang) { return lang == Lang::es ? "/?lang=en" : "/?lang=es"; }
+
+Response render(App& app, Lang lang, const sesame::Portal& portal, const std::string& login_cookie,
+                const std::string& identifier, const std::string& error, int status) {
+    std::string body = "<h1>" + escape(tr(lang, "sign_in_title")) + "</h1>\n";
+    if (portal.client_auth == sesame::ClientAuth::disabled) {
+        body += "<p>" + escape(tr(lang, "auth_disabled")) + "</p>\n";
+        return app.page(lang, tr(lang, "sign_in_title"), body, status, switch_href(lang));
+    }
+    std::string described = "identifier-hint";
+    body += "<form method=\"post\" action=\"/login\" novalidate>\n";
+    body += hidden_fields(app, CookieKind::login, login_cookie, lang);
+    body += "<label for=\"identifier\">" + escape(tr(lang, "identifier_label")) + "</label>\n";
+    body += "<p id=\"identifier-hint\" class=\"hint\">" + escape(tr(lang, "identifier_hint")) + "</p>\n";
+    if (!error.empty()) {
+        body += alert_paragraph("identifier-error", error);
+        described += " identifier-error";
+    }
+    body += "<input type=\"text\" id=\"identifier\" name=\"identifier\" autocomplete=\"username\" required "
+            "maxlength=\"" + std::to_string(kIdentifierMax) + "\" aria-describedby=\"" + described + "\"";
+    if (!error.empty()) body += " aria-invalid=\"true\"";
+    body += " value=\"" + escape(identifier) + "\">\n";
+    body += "<button type=\"submit\">" + escape(tr(lang, "login_button")) + "</button>\n</form>\n";
+    return app.page(lang, tr(lang, "sign_in_title"), body, status, switch_href(lang));
+}
+
+}  // namespace
+
+Response login_page(App& app, const Request& request) {
+    auto portal = app.portal();
+    if (!portal.ok()) return app.server_error(Lang::en);
+    const Lang lang = app.visitor_lang(request, *portal);
+
+    // Someone already signed in goes straight on.
+    if (const std::string token = app.cookie(request, CookieKind::session); !token.empty()) {
+        auto session = app.engine().check_session(portal->id, token);
+        if (session.ok()) return redirect("/dashboard");
+        if (session.code() == sesame::Code::selection_required) return redirect("/choose");
+    }
+
+    std::string login_cookie = app.cookie(request, CookieKind::login);
+    const bool fresh = login_cookie.empty();
+    if (fresh) login_cookie = App::random_id();
+    Response r = render(app, lang, *portal, login_cookie, {}, {}, 200);
+    if (fresh) r.header("Set-Cookie", app.set_cookie(CookieKind::login, login_cookie));
+    return r;
+}
+
+Response login_submit(App& app, const Request& request) {
+    auto portal = app.portal();
+    if (!portal.ok()) return app.server_error(Lang::en);
+    const Lang lang = app.visitor_lang(request, *portal);
+    if (!app.csrf_ok(request, CookieKind::login)) return app.forbidden(lang);
+    const std::string login_cookie = app.cookie(request, CookieKind::login);
+    if (portal->client_auth == sesame::ClientAuth::disabled)
+        return render(app, lang, *portal, login_cookie, {}, {}, 403);
+
+    const std::string identifier = trimmed(request.param("identifier"));
+    if (identifier.empty())
+        return render(app, lang, *portal, login_cookie, identifier, tr(lang, "err_identifier_empty"), 400);
+    if (identifier.size() > kIdentifierMax)
+        return render(app, lang, *portal, login_cookie, {}, tr(lang, "err_identifier_invalid"), 400);
+
+    auto started = app.engine().start_login(portal->id, identifier, {request.ip, request.user_agent});
+    if (!started.ok()) {
+        int status = 400;
+        const std::string error = login_error_text(lang, started.status(), status);
+        return render(app, lang, *portal, login_cookie, identifier, error, status);
+    }
+
+    PendingLogin login;
+    login.challenge_id = started->challenge_id;
+    login.identifier = identifier;
+    login.masked_destination = started->masked_destination;
+    login.lang = lang;
+    login.created_at = app.now();
+    login.expires_at = started->expires_at;
+    login.resend_after = started->resend_after;
+    login.max_attempts = portal->settings.max_attempts;
+    // A new cookie value for the pending login: a value known before sign-in never names one.
+    const std::string id = app.add_pending(login);
+    app.erase_pending(login_cookie);
+    Response r = redirect("/verify");
+    r.header("Set-Cookie", app.set_cookie(CookieKind::login, id));
+    return r;
+}
+
+}  // namespace portal::pages

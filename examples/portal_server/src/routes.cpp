@@ -1,0 +1,34 @@
+// Every route of the portal, one line each. A new page is a handler in src/pages/ and a line here.
+#include "app.hpp"
+#include "pages/pages.hpp"
+
+namespace portal {
+
+void add_routes(Router& router, bool admin_enabled) {
+    router.add("GET", "/static/portal.css", pages::stylesheet);
+    router.add("GET", "/static/resend.js", pages::countdown_script);
+
+    router.add("GET", "/", pages::login_page);
+    router.add("POST", "/login", pages::login_submit);
+    router.add("GET", "/verify", pages::verify_page);
+    router.add("POST", "/verify", pages::verify_submit);
+    router.add("POST", "/resend", pages::resend_submit);
+    router.add("GET", "/choose", pages::choose_page);
+    router.add("POST", "/choose", pages::choose_submit);
+    router.add("GET", "/dashboard", pages::dashboard_page);
+    router.add("POST", "/logout", pages::logout_submit);
+
+    // Without a staff token the admin area does not exist: its paths answer 404.
+    if (admin_enabled) {
+        router.add("GET", "/admin", pages::admin_page);
+        router.add("POST", "/admin/login", pages::admin_login);
+        router.add("POST", "/admin/logout", pages::admin_logout);
+        router.add("POST", "/admin/portal", pages::admin_portal);
+        router.add("POST", "/admin/send-mode", pages::admin_send_mode);
+        router.add("POST", "/admin/clients", pages::admin_create_client);
+        router.add("GET", "/admin/client", pages::admin_client_page);
+        router.add("POST", "/admin/contacts", pages::admin_add_contact);
+    }
+}
+
+}  // namespace portal

@@ -1,0 +1,132 @@
+// The server over TLS, with a throwaway self-signed certificate made for the test, and the
+// graceful stop.
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <cstdio>
+
+#include "support.hpp"
+
+using namespace portal;
+using namespace portal::test;
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = boost::asio::ssl;
+
+// A P-256 key and a one-hour self-signed certificate for "localhost", as PEM files.
+struct TestCertificate {
+    sesame::test::TempDb cert_file{"portal-cert"};
+    sesame::test::TempDb key_file{"portal-key"};
+
+    TestCertificate() {
+        EVP_PKEY* key = EVP_EC_gen("P-256");
+        REQUIRE(key);
+        X509* x = X509_new();
+        REQUIRE(x);
+        X509_set_version(x, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+        X509_gmtime_adj(X509_getm_notBefore(x), -60);
+        X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+        X509_set_pubkey(x, key);
+        X509_NAME* name = X509_get_subject_name(x);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1,
+                                   -1, 0);
+        X509_set_issuer_name(x, name);
+        REQUIRE(X509_sign(x, key, EVP_sha256()) > 0);
+        FILE* c = std::fopen(cert_file.path().c_str(), "w");
+        FILE* k = std::fopen(key_file.path().c_str(), "w");
+        REQUIRE(c);
+        REQUIRE(k);
+        CHECK(PEM_write_X509(c, x) == 1);
+        CHECK(PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr) == 1);
+        std::fclose(c);
+        std::fclose(k);
+        X509_free(x);
+        EVP_PKEY_free(key);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("TLS: HTTPS answers with HSTS and __Host- cookies marked Secure") {
+    World w;
+    TestCertificate cert;
+    w.app = std::make_unique<App>(*w.engine, AppOptions{"demo", true, std::nullopt, 100});
+    ServerOptions s;
+    s.port = 0;
+    s.threads = 2;
+    s.tls_cert = cert.cert_file.path().string();
+    s.tls_key = cert.key_file.path().string();
+    w.server = std::make_unique<Server>(*w.app, s);
+    w.server->start();
+
+    boost::asio::io_context ioc;
+    ssl::context ctx(ssl::context::tls_client);
+    ctx.set_verify_mode(ssl::verify_none);  // the test's own self-signed certificate
+    beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+    beast::get_lowest_layer(stream).connect({boost::asio::ip::make_address("127.0.0.1"), w.server->port()});
+    stream.handshake(ssl::stream_base::client);
+    http::request<http::string_body> req{http::verb::get, "/", 11};
+    req.set(http::field::host, "localhost");
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    CHECK(res.result_int() == 200);
+    CHECK(std::string(res[http::field::strict_transport_security]) == "max-age=31536000; includeSubDomains");
+    const std::string cookie(res[http::field::set_cookie]);
+    CHECK(std::regex_match(cookie,
+                           std::regex("__Host-sesame-login=[A-Za-z0-9_-]+; Path=/; Secure; HttpOnly; SameSite=Lax")));
+    CHECK(res.body().find("Phone number or email") != std::string::npos);
+    CHECK(w.app->set_cookie(CookieKind::session, "tok") == "__Host-sesame=tok; Path=/; Secure; HttpOnly; SameSite=Lax");
+}
+
+TEST_CASE("TLS: unreadable certificate files are refused naming the setting") {
+    World w;
+    w.app = std::make_unique<App>(*w.engine, AppOptions{"demo", true, std::nullopt, 100});
+    ServerOptions s;
+    s.port = 0;
+    s.tls_cert = "/nonexistent/cert.pem";
+    s.tls_key = "/nonexistent/key.pem";
+    try {
+        Server server(*w.app, s);
+        FAIL("the server started without its certificate");
+    } catch (const std::runtime_error& e) {
+        CHECK(std::string(e.what()).find("tls_cert \"/nonexistent/cert.pem\" cannot be used") != std::string::npos);
+    }
+}
+
+TEST_CASE("stop: idle keep-alive connections close at once, and nothing new is accepted") {
+    World w;
+    const auto port = w.start();
+    boost::asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    http::request<http::string_body> req{http::verb::get, "/", 11};
+    req.set(http::field::host, "127.0.0.1");
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    CHECK(res.keep_alive());
+
+    // The connection now waits for its next request; stop() closes it instead of waiting for the
+    // idle timeout, and wait() returns.
+    w.server->stop();
+    w.server->wait();
+    beast::error_code ec;
+    http::response<http::string_body> none;
+    http::read(stream, buffer, none, ec);
+    CHECK(ec);
+    beast::tcp_stream late(ioc);
+    late.socket().connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+    CHECK(ec);  // refused: the listener is closed
+}

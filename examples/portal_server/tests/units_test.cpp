@@ -1,0 +1,140 @@
+// The pieces without a network: escaping, the string table, dates, forms, configuration.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "config.hpp"
+#include "html.hpp"
+#include "http.hpp"
+#include "i18n.hpp"
+#include "pages/pages.hpp"
+#include "server.hpp"
+#include "store/temp_db.hpp"
+
+using namespace portal;
+
+TEST_CASE("escape: every character that matters in HTML text and attributes") {
+    CHECK(escape("<script>alert('x') & \"y\"</script>") ==
+          "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+    CHECK(escape("plain text") == "plain text");
+}
+
+TEST_CASE("i18n: every text has English and Spanish, and values fill placeholders") {
+    REQUIRE(text_count() > 10);
+    for (std::size_t i = 0; i < text_count(); ++i) CHECK(text_complete(i));
+    CHECK(tr(Lang::en, "err_code_wrong", {{"tries", "3"}}) == "That code is not right. You have 3 tries left.");
+    CHECK(tr(Lang::es, "err_code_wrong", {{"tries", "3"}}) == "Ese código no es correcto. Le quedan 3 intentos.");
+    CHECK_THROWS_AS(tr(Lang::en, "no_such_key"), std::out_of_range);
+    Lang lang = Lang::en;
+    CHECK(parse_lang("es-MX", lang));
+    CHECK(lang == Lang::es);
+    CHECK_FALSE(parse_lang("fr", lang));
+    CHECK_FALSE(parse_lang("espanol", lang));
+    CHECK(lang == Lang::es);
+}
+
+TEST_CASE("layout: html lang, viewport, one stylesheet, language switch") {
+    Page p;
+    p.lang = Lang::es;
+    p.title = "T<1>";
+    p.site_name = "Court & Co";
+    p.body = "<h1>x</h1>";
+    p.switch_href = "/?lang=en";
+    const std::string html = render_page(p);
+    CHECK(html.find("<html lang=\"es\">") != std::string::npos);
+    CHECK(html.find("name=\"viewport\"") != std::string::npos);
+    CHECK(html.find("<title>T&lt;1&gt; – Court &amp; Co</title>") != std::string::npos);
+    CHECK(html.find("href=\"/?lang=en\">English</a>") != std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);
+}
+
+TEST_CASE("today: UTC dates across days, leap years and before 1970") {
+    CHECK(pages::today(0) == "1970-01-01");
+    CHECK(pages::today(1'767'225'600) == "2026-01-01");
+    CHECK(pages::today(1'767'225'599) == "2025-12-31");
+    CHECK(pages::today(951'782'400) == "2000-02-29");
+    CHECK(pages::today(-1) == "1969-12-31");
+}
+
+TEST_CASE("forms, queries and cookies are decoded") {
+    auto f = parse_form("identifier=%28555%29+123-4567&lang=es&lang=en&empty=&bad=%zz");
+    CHECK(f["identifier"] == "(555) 123-4567");
+    CHECK(f["lang"] == "es");
+    CHECK(f["empty"].empty());
+    CHECK(f["bad"] == "%zz");
+    CHECK(url_decode(url_encode("a b&c=d/é")) == "a b&c=d/é");
+    auto c = parse_cookies("sesame=abc; sesame-login=def ;junk; =x");
+    CHECK(c.size() == 2);
+    CHECK(c["sesame"] == "abc");
+    CHECK(c["sesame-login"] == "def");
+}
+
+TEST_CASE("config: defaults, file, flags over the file, and refusals naming the key") {
+    auto d = load_config({});
+    CHECK(d.address == "127.0.0.1");
+    CHECK(d.port == 8080);
+    CHECK(d.database == "sesame.db");
+    CHECK(d.key_file == "sesame.key");
+    CHECK_FALSE(d.staff_token);
+
+    const auto dir = sesame::test::test_directory();
+    const std::string path = (dir / "portal-config-test.json").string();
+    {
+        std::ofstream out(path);
+        out << R"({"port": 9000, "database": "/var/lib/sesame/db.sqlite", "portal": "court",
+                   "staff_token": "0123456789abcdef-long", "threads": 3})";
+    }
+    auto c = load_config({"--config", path, "--port", "9100"});
+    CHECK(c.port == 9100);
+    CHECK(c.database == "/var/lib/sesame/db.sqlite");
+    CHECK(c.key_file == "/var/lib/sesame/sesame.key");
+    CHECK(c.portal == "court");
+    CHECK(c.threads == 3);
+    REQUIRE(c.staff_token);
+    CHECK(*c.staff_token == "0123456789abcdef-long");
+    CHECK(load_config({"--help"}).help);
+
+    auto message = [](const std::vector<std::string>& args) {
+        try {
+            (void)load_config(args);
+        } catch (const ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(message({"--bogus", "1"}).find("unknown flag \"--bogus\"") != std::string::npos);
+    CHECK(message({"--port", "70000"}).find("--port") != std::string::npos);
+    CHECK(message({"--threads", "0"}).find("--threads") != std::string::npos);
+    CHECK(message({"--port"}).find("--port needs a value") != std::string::npos);
+    {
+        std::ofstream out(path);
+        out << R"({"port": 9000, "colour": "blue"})";
+    }
+    CHECK(message({"--config", path}).find("unknown key \"colour\"") != std::string::npos);
+    {
+        std::ofstream out(path);
+        out << R"({"staff_token": "short"})";
+    }
+    CHECK(message({"--config", path}).find("at least 16") != std::string::npos);
+    {
+        std::ofstream out(path);
+        out << "{not json";
+    }
+    CHECK(message({"--config", path}).find("not valid JSON") != std::string::npos);
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("listen: plain HTTP only on loopback") {
+    ServerOptions o;
+    CHECK(check_listen(o).empty());
+    o.address = "::1";
+    CHECK(check_listen(o).empty());
+    o.address = "0.0.0.0";
+    CHECK(check_listen(o).find("not a loopback address and TLS is off") != std::string::npos);
+    o.tls_cert = "cert.pem";
+    CHECK(check_listen(o).find("tls_cert and tls_key go together") != std::string::npos);
+    o.tls_key = "key.pem";
+    CHECK(check_listen(o).empty());
+    o.address = "portal.example.gov";
+    CHECK(check_listen(o).find("is not an IP address") != std::string::npos);
+}
