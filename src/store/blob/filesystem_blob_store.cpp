@@ -70,12 +70,14 @@ public:
                 return io_failure("closing " + temp_path, errno);
             }
             f.fd = -1;
-            // link() refuses to replace an existing file, so a name collision can never overwrite a blob.
-            if (::link(temp_path.c_str(), final_path.c_str()) != 0) return io_failure("storing " + final_path, errno);
+            // 128 random bits make a name collision as unlikely as a guessed key.
+            if (::rename(temp_path.c_str(), final_path.c_str()) != 0) return io_failure("storing " + final_path, errno);
             return {};
         }();
-        ::unlink(temp_path.c_str());
-        if (!s.ok()) return s;
+        if (!s.ok()) {
+            ::unlink(temp_path.c_str());
+            return s;
+        }
         sync_folder();
         return ref;
     }
