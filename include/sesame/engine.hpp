@@ -113,8 +113,8 @@ struct SessionInfo {
 class SESAME_CXX_API Engine {
 public:
     // Opens an engine over a store. INVALID_ARGUMENT: no store, both or neither of master_key and
-    // key_file, a key that is not 32 bytes. CRYPTO: libsodium cannot start. STORAGE: the key file
-    // cannot be read or created.
+    // key_file, a key that is not 32 bytes, both blob_store and blob_dir. CRYPTO: libsodium cannot
+    // start. STORAGE: the key file cannot be read or created, or blob_dir cannot be created.
     static Result<std::unique_ptr<Engine>> open(EngineOptions options);
     ~Engine();
     Engine(const Engine&) = delete;
