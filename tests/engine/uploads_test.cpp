@@ -32,8 +32,8 @@ const std::vector<std::uint8_t> kPdf = bytes("%PDF-1.7\n1 0 obj << >> endobj\n%%
 
 // The folder for the engine's files, removed afterwards.
 struct BlobFolder {
-    TempDb name{"uploads"};
-    std::string path = name.str() + ".d";
+    TempDb unique{"uploads"};
+    std::string path = unique.str() + ".d";
     ~BlobFolder() {
         std::error_code ec;
         fs::remove_all(path, ec);
@@ -66,9 +66,9 @@ struct UploadWorld : BlobFolder, W {
     }
     std::string ann_token() { return this->login().token; }
     std::string ben_token() { return this->login(kBenPhone).token; }
-    Result<Upload> send(const std::string& token, UploadKind kind, const std::string& name,
+    Result<Upload> send(const std::string& token, UploadKind kind, const std::string& file_name,
                         const std::vector<std::uint8_t>& data) {
-        return up->upload(this->portal.id, token, kind, name, data);
+        return up->upload(this->portal.id, token, kind, file_name, data);
     }
 };
 
@@ -309,7 +309,7 @@ TEST_CASE_TEMPLATE("uploads: sessions are checked, and an engine without a blob 
     CHECK(w.send(std::string(43, 'A'), UploadKind::photo, "me.jpg", kJpeg).code() == Code::session_invalid);
     CHECK(w.up->client_uploads(w.portal.id, "nope").code() == Code::session_invalid);
     const std::string token = w.ann_token();
-    w.engine->logout(w.portal.id, token);
+    REQUIRE(w.engine->logout(w.portal.id, token).ok());
     CHECK(w.send(token, UploadKind::photo, "me.jpg", kJpeg).code() == Code::session_invalid);
     CHECK(w.files().empty());
 
