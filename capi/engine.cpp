@@ -166,6 +166,9 @@ sesame_status sesame_engine_open(sesame_engine** out, const sesame_engine_option
         options.email_transport = plugins.email;
         options.directory = plugins.directory;
         options.deliver_immediately = o->deliver_immediately != 0;
+        // Fields appended after the first version: read only when the caller's struct has them.
+        if (o->struct_size >= offsetof(sesame_engine_options, blob_dir) + sizeof o->blob_dir && o->blob_dir)
+            options.blob_dir = o->blob_dir;
         if (plugins.event_sink && plugins.on_audit) {
             auto owner = plugins.event_sink;
             auto on_audit = plugins.on_audit;

@@ -293,6 +293,28 @@ Result<std::vector<GatedResource>> StoreAdapter::list_gated_resources(Id portal_
     return SESAME_STORE_CALL(std::vector<GatedResource>, "list_gated_resources", {{"portal_id", portal_id}});
 }
 
+// ---- uploads ----------------------------------------------------------------------------------
+Status StoreAdapter::put_upload_policy(const UploadPolicy& p) {
+    return SESAME_STORE_CALL_STATUS("put_upload_policy", {{"policy", encode(p)}});
+}
+Result<std::optional<UploadPolicy>> StoreAdapter::get_upload_policy(Id portal_id) {
+    return SESAME_STORE_CALL(std::optional<UploadPolicy>, "get_upload_policy", {{"portal_id", portal_id}});
+}
+Result<Id> StoreAdapter::insert_upload(const Upload& u) {
+    return SESAME_STORE_CALL(Id, "insert_upload", {{"upload", encode(u)}});
+}
+Result<Upload> StoreAdapter::get_upload(Id id) { return SESAME_STORE_CALL(Upload, "get_upload", {{"id", id}}); }
+Result<std::vector<Upload>> StoreAdapter::list_uploads(Id client_id) {
+    return SESAME_STORE_CALL(std::vector<Upload>, "list_uploads", {{"client_id", client_id}});
+}
+Status StoreAdapter::delete_upload(Id id) { return SESAME_STORE_CALL_STATUS("delete_upload", {{"id", id}}); }
+Status StoreAdapter::put_document_file(const DocumentFile& f) {
+    return SESAME_STORE_CALL_STATUS("put_document_file", {{"document_file", encode(f)}});
+}
+Result<std::optional<DocumentFile>> StoreAdapter::get_document_file(Id document_id) {
+    return SESAME_STORE_CALL(std::optional<DocumentFile>, "get_document_file", {{"document_id", document_id}});
+}
+
 #undef SESAME_STORE_CALL
 #undef SESAME_STORE_CALL_STATUS
 

@@ -109,6 +109,15 @@ public:
     Result<GatedResource> find_gated_resource(Id portal_id, ResourceKind kind, const std::string& slug) override;
     Result<std::vector<GatedResource>> list_gated_resources(Id portal_id) override;
 
+    Status put_upload_policy(const UploadPolicy& p) override;
+    Result<std::optional<UploadPolicy>> get_upload_policy(Id portal_id) override;
+    Result<Id> insert_upload(const Upload& u) override;
+    Result<Upload> get_upload(Id id) override;
+    Result<std::vector<Upload>> list_uploads(Id client_id) override;
+    Status delete_upload(Id id) override;
+    Status put_document_file(const DocumentFile& f) override;
+    Result<std::optional<DocumentFile>> get_document_file(Id document_id) override;
+
     using CallFn = sesame_status (*)(void*, sesame_sink*, sesame_sink*, const char*, const char*);
 
 private:

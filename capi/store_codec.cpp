@@ -24,7 +24,7 @@ constexpr bool one_of = (std::same_as<T, U> || ...);
 template <class T>
 concept Record = one_of<T, Agency, AgencyPhone, AgencyEmail, PortalSettings, Portal, Client, Contact, Message,
                         Challenge, Session, Counter, SweepResult, MessageTemplate, AuditEvent, Event, Case, Document,
-                        SidebarItem, GatedResource>;
+                        SidebarItem, GatedResource, UploadPolicy, Upload, DocumentFile>;
 
 // ---- the fields of each record, listed once for writing and reading ---------------------------
 // The names are those of the C++ members, as in capi/records.cpp.
@@ -275,6 +275,40 @@ void fields(F& f, T& v) {
     f("slug", v.slug);
     f("title", v.title);
     f("requires_login", v.requires_login);
+    f("created_at", v.created_at);
+}
+
+template <class F, Is<UploadPolicy> T>
+void fields(F& f, T& v) {
+    f("portal_id", v.portal_id);
+    f("allow_photos", v.allow_photos);
+    f("allow_documents", v.allow_documents);
+    f("max_bytes", v.max_bytes);
+}
+
+template <class F, Is<Upload> T>
+void fields(F& f, T& v) {
+    f("id", v.id);
+    f("agency_id", v.agency_id);
+    f("portal_id", v.portal_id);
+    f("client_id", v.client_id);
+    f("kind", v.kind);
+    f("file_name", v.file_name);
+    f("content_type", v.content_type);
+    f("size", v.size);
+    f("sha256", v.sha256);
+    f("blob_name", v.blob_name);
+    f("created_at", v.created_at);
+}
+
+template <class F, Is<DocumentFile> T>
+void fields(F& f, T& v) {
+    f("document_id", v.document_id);
+    f("file_name", v.file_name);
+    f("content_type", v.content_type);
+    f("size", v.size);
+    f("sha256", v.sha256);
+    f("blob_name", v.blob_name);
     f("created_at", v.created_at);
 }
 
@@ -694,7 +728,15 @@ const Entry kEntries[] = {
     {"insert_document", [](Store& s, const Request& q) -> Result<json> { Document v; SESAME_TRY(args(q, "document", v)); return reply(s.insert_document(v)); }},
     {"update_document", [](Store& s, const Request& q) -> Result<json> { Document v; SESAME_TRY(args(q, "document", v)); return reply(s.update_document(v)); }},
     {"get_document", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.get_document(id)); }},
-    {"list_documents", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "client_id", id)); return reply(s.list_documents(id)); }},
+    {"list_documents", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "client_id", id)); return reply(s.list_documents(id)); }},    // uploads
+    {"put_upload_policy", [](Store& s, const Request& q) -> Result<json> { UploadPolicy v; SESAME_TRY(args(q, "policy", v)); return reply(s.put_upload_policy(v)); }},
+    {"get_upload_policy", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "portal_id", id)); return reply(s.get_upload_policy(id)); }},
+    {"insert_upload", [](Store& s, const Request& q) -> Result<json> { Upload v; SESAME_TRY(args(q, "upload", v)); return reply(s.insert_upload(v)); }},
+    {"get_upload", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.get_upload(id)); }},
+    {"list_uploads", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "client_id", id)); return reply(s.list_uploads(id)); }},
+    {"delete_upload", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.delete_upload(id)); }},
+    {"put_document_file", [](Store& s, const Request& q) -> Result<json> { DocumentFile v; SESAME_TRY(args(q, "document_file", v)); return reply(s.put_document_file(v)); }},
+    {"get_document_file", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "document_id", id)); return reply(s.get_document_file(id)); }},
     // navigation
     {"insert_sidebar_item", [](Store& s, const Request& q) -> Result<json> { SidebarItem v; SESAME_TRY(args(q, "sidebar_item", v)); return reply(s.insert_sidebar_item(v)); }},
     {"update_sidebar_item", [](Store& s, const Request& q) -> Result<json> { SidebarItem v; SESAME_TRY(args(q, "sidebar_item", v)); return reply(s.update_sidebar_item(v)); }},
@@ -740,6 +782,9 @@ json encode(const AuditEvent& v) { return value_of(v); }
 json encode(const Event& v) { return value_of(v); }
 json encode(const Case& v) { return value_of(v); }
 json encode(const Document& v) { return value_of(v); }
+json encode(const UploadPolicy& v) { return value_of(v); }
+json encode(const Upload& v) { return value_of(v); }
+json encode(const DocumentFile& v) { return value_of(v); }
 json encode(const SidebarItem& v) { return value_of(v); }
 json encode(const GatedResource& v) { return value_of(v); }
 
@@ -759,6 +804,9 @@ Status decode(const json& j, AuditEvent& out, std::string_view path) { return de
 Status decode(const json& j, Event& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Case& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Document& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, UploadPolicy& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, Upload& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, DocumentFile& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, SidebarItem& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, GatedResource& out, std::string_view path) { return decode_record(j, out, path); }
 
@@ -857,6 +905,12 @@ template Result<std::vector<AuditEvent>> read_response<std::vector<AuditEvent>>(
 template Result<std::vector<Event>> read_response<std::vector<Event>>(std::string_view, std::string_view);
 template Result<std::vector<Case>> read_response<std::vector<Case>>(std::string_view, std::string_view);
 template Result<std::vector<Document>> read_response<std::vector<Document>>(std::string_view, std::string_view);
+template Result<Upload> read_response<Upload>(std::string_view, std::string_view);
+template Result<std::vector<Upload>> read_response<std::vector<Upload>>(std::string_view, std::string_view);
+template Result<std::optional<UploadPolicy>> read_response<std::optional<UploadPolicy>>(std::string_view,
+                                                                                          std::string_view);
+template Result<std::optional<DocumentFile>> read_response<std::optional<DocumentFile>>(std::string_view,
+                                                                                          std::string_view);
 template Result<std::vector<SidebarItem>> read_response<std::vector<SidebarItem>>(std::string_view, std::string_view);
 template Result<std::vector<GatedResource>> read_response<std::vector<GatedResource>>(std::string_view,
                                                                                         std::string_view);

@@ -47,6 +47,9 @@ json encode(const AuditEvent& v);
 json encode(const Event& v);
 json encode(const Case& v);
 json encode(const Document& v);
+json encode(const UploadPolicy& v);
+json encode(const Upload& v);
+json encode(const DocumentFile& v);
 json encode(const SidebarItem& v);
 json encode(const GatedResource& v);
 
@@ -68,6 +71,9 @@ Status decode(const json& j, AuditEvent& out, std::string_view path = "");
 Status decode(const json& j, Event& out, std::string_view path = "");
 Status decode(const json& j, Case& out, std::string_view path = "");
 Status decode(const json& j, Document& out, std::string_view path = "");
+Status decode(const json& j, UploadPolicy& out, std::string_view path = "");
+Status decode(const json& j, Upload& out, std::string_view path = "");
+Status decode(const json& j, DocumentFile& out, std::string_view path = "");
 Status decode(const json& j, SidebarItem& out, std::string_view path = "");
 Status decode(const json& j, GatedResource& out, std::string_view path = "");
 
@@ -91,7 +97,7 @@ std::string host_message(std::string_view message);
 Status callback_failure(std::string_view method, sesame_status status, std::string_view message);
 
 // A response as the value a Store method returns. T is one of the records above, a std::vector of
-// them, std::optional<MessageTemplate>, Id / std::int64_t (from {"value": n}) or bool (from
+// them, std::optional<MessageTemplate>, std::optional<UploadPolicy>, std::optional<DocumentFile>, Id / std::int64_t (from {"value": n}) or bool (from
 // {"value": b}). Empty, malformed or mistyped text is CALLBACK naming the method and the field.
 template <class T>
 Result<T> read_response(std::string_view method, std::string_view text);

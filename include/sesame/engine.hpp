@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "sesame/blob_store.hpp"
 #include "sesame/clock.hpp"
 #include "sesame/directory.hpp"
 #include "sesame/identifier.hpp"
@@ -28,6 +29,7 @@
 #include "sesame/status.hpp"
 #include "sesame/store.hpp"
 #include "sesame/transport.hpp"
+#include "sesame/uploads.hpp"
 
 namespace sesame {
 
@@ -62,6 +64,11 @@ struct EngineOptions {
     bool deliver_immediately = true;
     // Receives every audit event after it is stored. Called on the thread of the operation.
     std::function<void(const AuditEvent&)> audit_sink;
+    // Where uploaded and attached files live: a BlobStore, or a folder for the filesystem one
+    // (make_filesystem_blob_store). At most one of the two; with neither, the upload calls answer
+    // FAILED_PRECONDITION.
+    std::shared_ptr<BlobStore> blob_store;
+    std::string blob_dir;
 };
 
 // ---- login results ------------------------------------------------------------------------
@@ -107,8 +114,8 @@ struct SessionInfo {
 class SESAME_CXX_API Engine {
 public:
     // Opens an engine over a store. INVALID_ARGUMENT: no store, both or neither of master_key and
-    // key_file, a key that is not 32 bytes. CRYPTO: libsodium cannot start. STORAGE: the key file
-    // cannot be read or created.
+    // key_file, a key that is not 32 bytes, both blob_store and blob_dir. CRYPTO: libsodium cannot
+    // start. STORAGE: the key file cannot be read or created, or blob_dir cannot be created.
     static Result<std::unique_ptr<Engine>> open(EngineOptions options);
     ~Engine();
     Engine(const Engine&) = delete;
@@ -263,6 +270,47 @@ public:
     // resource the portal does not have.
     Result<Access> can_access(Id portal_id, const std::optional<std::string>& token, ResourceKind kind,
                               const std::string& slug);
+
+    // ---- uploads: photos and documents from clients, files on assigned documents ------------
+    // (src/portal/uploads.cpp). Every call that touches a file needs a BlobStore (EngineOptions
+    // blob_store or blob_dir); without one it is FAILED_PRECONDITION. A file's type comes from its
+    // first bytes (detect_content_type), never from its name; the name is kept only as
+    // safe_file_name() for display. A stored file whose SHA-256 no longer matches its record, or
+    // that is missing, is CORRUPT when read.
+
+    // The portal's policy (the defaults, everything off, when none was set). Agency visibility.
+    Result<UploadPolicy> get_upload_policy(const Actor& actor, Id portal_id);
+    // update_portals. INVALID_ARGUMENT when max_bytes is outside kUploadMaxBytesMin..Limit. Audited.
+    Result<UploadPolicy> set_upload_policy(const Actor& actor, const UploadPolicy& policy);
+    // update_documents. Stores `bytes` as the document's file, replacing any earlier one.
+    // INVALID_ARGUMENT: larger than kUploadMaxBytesLimit, or not a PDF, JPEG, PNG or HEIC. Audited.
+    Result<DocumentFile> attach_document_file(const Actor& actor, Id document_id, const std::string& file_name,
+                                              const std::vector<std::uint8_t>& bytes);
+    // Agency visibility: the client's uploads by id; one upload's bytes (audited); a document's file
+    // (NOT_FOUND when it has none, audited).
+    Result<std::vector<Upload>> list_uploads(const Actor& actor, Id client_id);
+    Result<FileDownload> download_upload(const Actor& actor, Id upload_id);
+    Result<FileDownload> download_document_file(const Actor& actor, Id document_id);
+    // update_clients. Deletes the record, then its file. Audited.
+    Status delete_upload(const Actor& actor, Id upload_id);
+
+    // A logged-in client's calls; the session is checked as check_session checks it and counts as
+    // activity (SESSION_INVALID, SELECTION_REQUIRED).
+    // upload: checked in this order: INVALID_ARGUMENT when larger than kUploadMaxBytesLimit (before
+    // the session is even read); then the session; INVALID_ARGUMENT when larger than the portal's
+    // max_bytes; PERMISSION_DENIED when the portal does not take uploads of that kind;
+    // INVALID_ARGUMENT when the bytes are not a type that kind accepts (photo: JPEG, PNG, HEIC;
+    // document: PDF or a photo of the paper). The file is written first, then the record; when the
+    // record fails, the file is removed. Audited without the file name.
+    Result<Upload> upload(Id portal_id, const std::string& token, UploadKind kind, const std::string& file_name,
+                          const std::vector<std::uint8_t>& bytes);
+    // The client's own uploads, by id.
+    Result<std::vector<Upload>> client_uploads(Id portal_id, const std::string& token);
+    // One of the client's own uploads; another client's is NOT_FOUND, as a missing one.
+    Result<FileDownload> download_upload(Id portal_id, const std::string& token, Id upload_id);
+    // The file of a document assigned to this client; NOT_FOUND for another client's document or
+    // one without a file.
+    Result<FileDownload> download_document(Id portal_id, const std::string& token, Id document_id);
 
     // ---- outbox and housekeeping -------------------------------------------------------------
     // Hands queued live messages to their transport; returns how many were sent.

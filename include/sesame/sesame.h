@@ -222,9 +222,11 @@ typedef struct sesame_engine_options {
     const sesame_directory_vtable *directory;   /* NULL: the store's own clients and contacts */
     const sesame_event_sink_vtable *event_sink; /* NULL: audit events are only stored */
     int32_t deliver_immediately; /* 1 (default): live messages are sent inside sesame_login_start */
+    /* Appended fields: read only when struct_size covers them. */
+    const char *blob_dir;        /* folder for uploaded files (created 0700); NULL: uploads are off */
 } sesame_engine_options;
 #define SESAME_ENGINE_OPTIONS_INIT \
-    {sizeof(sesame_engine_options), SESAME_STORE_SQLITE, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1}
+    {sizeof(sesame_engine_options), SESAME_STORE_SQLITE, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1, NULL}
 
 SESAME_API void sesame_engine_options_init(sesame_engine_options *options);
 
@@ -500,6 +502,60 @@ SESAME_API sesame_status sesame_sidebar(sesame_buf *out_json, sesame_engine *eng
  * Thread-safe. */
 SESAME_API sesame_status sesame_can_access(int32_t *out_access, sesame_engine *engine, int64_t portal_id,
                                            const char *token, const char *kind, const char *slug);
+
+/* ---- Uploads: photos and documents from clients, files on assigned documents ------------- */
+
+/* Every call that touches a file needs options.blob_dir: without it FAILED_PRECONDITION. A file's
+ * type comes from its first bytes (JPEG, PNG, HEIC, PDF), never from its name; the name is kept
+ * only as a safe display name. A stored file that was changed or removed on disk is CORRUPT when
+ * read. Records are JSON (docs/c-api.md): an upload is {"id", "agency_id", "portal_id",
+ * "client_id", "kind", "file_name", "content_type", "size", "sha256", "created_at"}; a policy is
+ * {"portal_id", "allow_photos", "allow_documents", "max_bytes"}. A download hands the bytes in
+ * *out_bytes and {"content_type", "file_name", "size"} in *out_json; release both with
+ * sesame_buf_free. All are thread-safe. */
+#define SESAME_UPLOAD_PHOTO 0    /* JPEG, PNG or HEIC */
+#define SESAME_UPLOAD_DOCUMENT 1 /* PDF, or a JPEG, PNG or HEIC photo of the paper */
+
+/* A logged-in client uploads `size` bytes. Checked in this order: INVALID_ARGUMENT over 50 MiB;
+ * SESSION_INVALID, SELECTION_REQUIRED; INVALID_ARGUMENT over the portal's max_bytes;
+ * PERMISSION_DENIED when the portal takes no uploads of that kind; INVALID_ARGUMENT when the bytes
+ * are not a type the kind accepts. *out_json: the upload record. */
+SESAME_API sesame_status sesame_upload(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                       const char *token, int32_t kind, const char *file_name,
+                                       const uint8_t *bytes, size_t size);
+/* The client's own uploads, a JSON array by id. */
+SESAME_API sesame_status sesame_uploads_list(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                             const char *token);
+/* One of the client's own uploads; another client's is NOT_FOUND. */
+SESAME_API sesame_status sesame_upload_download(sesame_buf *out_bytes, sesame_buf *out_json, sesame_engine *engine,
+                                                int64_t portal_id, const char *token, int64_t upload_id);
+/* The file of a document assigned to this client; NOT_FOUND for another client's document or one
+ * without a file. */
+SESAME_API sesame_status sesame_document_download(sesame_buf *out_bytes, sesame_buf *out_json,
+                                                  sesame_engine *engine, int64_t portal_id, const char *token,
+                                                  int64_t document_id);
+
+/* Staff. get: agency visibility; the defaults (all off, 10 MiB) when none was set. set:
+ * update_portals; policy_json needs "portal_id", the other fields default to the current policy;
+ * INVALID_ARGUMENT when max_bytes is outside 1024..52428800. */
+SESAME_API sesame_status sesame_upload_policy_get(sesame_buf *out_json, sesame_engine *engine,
+                                                  const sesame_actor *actor, int64_t portal_id);
+SESAME_API sesame_status sesame_upload_policy_set(sesame_buf *out_json, sesame_engine *engine,
+                                                  const sesame_actor *actor, const char *policy_json);
+/* update_documents: stores the file of a document (replacing any earlier one); PDF, JPEG, PNG or
+ * HEIC up to 50 MiB. *out_json: {"document_id", "file_name", "content_type", "size", "sha256",
+ * "created_at"}. */
+SESAME_API sesame_status sesame_document_attach(sesame_buf *out_json, sesame_engine *engine,
+                                                const sesame_actor *actor, int64_t document_id,
+                                                const char *file_name, const uint8_t *bytes, size_t size);
+/* Agency visibility: a client's uploads (JSON array by id), and one upload's bytes (audited). */
+SESAME_API sesame_status sesame_upload_staff_list(sesame_buf *out_json, sesame_engine *engine,
+                                                  const sesame_actor *actor, int64_t client_id);
+SESAME_API sesame_status sesame_upload_staff_download(sesame_buf *out_bytes, sesame_buf *out_json,
+                                                      sesame_engine *engine, const sesame_actor *actor,
+                                                      int64_t upload_id);
+/* update_clients: deletes the upload's record and its file. */
+SESAME_API sesame_status sesame_upload_delete(sesame_engine *engine, const sesame_actor *actor, int64_t upload_id);
 
 #ifdef __cplusplus
 } /* extern "C" */

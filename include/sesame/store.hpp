@@ -26,6 +26,7 @@
 #include "sesame/model.hpp"
 #include "sesame/navigation.hpp"
 #include "sesame/status.hpp"
+#include "sesame/uploads.hpp"
 
 namespace sesame {
 
@@ -167,6 +168,22 @@ public:
     virtual Status update_document(const Document& d) = 0;             // NOT_FOUND
     virtual Result<Document> get_document(Id id) = 0;                  // NOT_FOUND
     virtual Result<std::vector<Document>> list_documents(Id client_id) = 0;  // by id
+
+    // ---- uploads: upload policies, client uploads, files attached to documents -----------
+    // Replaces the portal's policy. NOT_FOUND when the portal does not exist.
+    virtual Status put_upload_policy(const UploadPolicy& p) = 0;
+    // The portal's stored policy; empty when none was ever stored.
+    virtual Result<std::optional<UploadPolicy>> get_upload_policy(Id portal_id) = 0;
+    // Ignores u.id. NOT_FOUND when the portal or client does not exist; ALREADY_EXISTS when another
+    // upload already has that blob_name.
+    virtual Result<Id> insert_upload(const Upload& u) = 0;
+    virtual Result<Upload> get_upload(Id id) = 0;                      // NOT_FOUND
+    virtual Result<std::vector<Upload>> list_uploads(Id client_id) = 0;  // by id
+    virtual Status delete_upload(Id id) = 0;                           // NOT_FOUND
+    // Replaces the document's file. NOT_FOUND when the document does not exist.
+    virtual Status put_document_file(const DocumentFile& f) = 0;
+    // The document's file; empty when it has none.
+    virtual Result<std::optional<DocumentFile>> get_document_file(Id document_id) = 0;
 
     // ---- navigation: sidebar items and gated resources of a portal -------------------------
     // Inserting or updating a row whose portal does not exist is NOT_FOUND. The store does not

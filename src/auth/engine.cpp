@@ -28,6 +28,13 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     auto keys = crypto::derive_keys(*master);
     if (!keys) return keys.status();
 
+    if (options.blob_store && !options.blob_dir.empty())
+        return Status(Code::invalid_argument, "give at most one of EngineOptions.blob_store and EngineOptions.blob_dir");
+    if (!options.blob_dir.empty()) {
+        auto blobs = make_filesystem_blob_store(options.blob_dir);
+        if (!blobs) return blobs.status();
+        options.blob_store = std::move(*blobs);
+    }
     if (!options.directory) options.directory = make_store_directory(options.store);
     if (!options.clock) options.clock = std::make_shared<SystemClock>();
     if (!options.random) options.random = std::make_shared<crypto::SodiumRandom>();

@@ -847,6 +847,84 @@ public:
         });
     }
 
+    // ---- uploads ---------------------------------------------------------------------------
+    Status put_upload_policy(const UploadPolicy& p) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (!portals_.count(p.portal_id)) return missing("portal");
+            upload_policies_.insert_or_assign(p.portal_id, p);
+            return {};
+        });
+    }
+
+    Result<std::optional<UploadPolicy>> get_upload_policy(Id portal_id) override {
+        return guarded([&]() -> Result<std::optional<UploadPolicy>> {
+            std::lock_guard lock(mu_);
+            auto it = upload_policies_.find(portal_id);
+            if (it == upload_policies_.end()) return std::optional<UploadPolicy>();
+            return std::optional<UploadPolicy>(it->second);
+        });
+    }
+
+    Result<Id> insert_upload(const Upload& u) override {
+        return guarded([&]() -> Result<Id> {
+            std::lock_guard lock(mu_);
+            if (!portals_.count(u.portal_id)) return missing("portal");
+            if (!clients_.count(u.client_id)) return missing("client");
+            for (const auto& [id, row] : uploads_)
+                if (row.blob_name == u.blob_name) return taken("an upload with that blob name");
+            Upload row = u;
+            row.id = last_upload_ + 1;
+            uploads_.emplace(row.id, row);
+            return last_upload_ = row.id;
+        });
+    }
+
+    Result<Upload> get_upload(Id id) override {
+        return guarded([&]() -> Result<Upload> {
+            std::lock_guard lock(mu_);
+            auto it = uploads_.find(id);
+            if (it == uploads_.end()) return missing("upload");
+            return it->second;
+        });
+    }
+
+    Result<std::vector<Upload>> list_uploads(Id client_id) override {
+        return guarded([&]() -> Result<std::vector<Upload>> {
+            std::lock_guard lock(mu_);
+            std::vector<Upload> out;
+            for (const auto& [id, u] : uploads_)
+                if (u.client_id == client_id) out.push_back(u);
+            return out;
+        });
+    }
+
+    Status delete_upload(Id id) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (uploads_.erase(id) == 0) return missing("upload");
+            return {};
+        });
+    }
+
+    Status put_document_file(const DocumentFile& f) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (!documents_.count(f.document_id)) return missing("document");
+            document_files_.insert_or_assign(f.document_id, f);
+            return {};
+        });
+    }
+
+    Result<std::optional<DocumentFile>> get_document_file(Id document_id) override {
+        return guarded([&]() -> Result<std::optional<DocumentFile>> {
+            std::lock_guard lock(mu_);
+            auto it = document_files_.find(document_id);
+            if (it == document_files_.end()) return std::optional<DocumentFile>();
+            return std::optional<DocumentFile>(it->second);
+        });
+    }
+
 private:
     // Caller holds mu_. (portal, kind, slug) names one resource: free unless another row holds it.
     Status resource_key_free(const GatedResource& r) const {
@@ -922,6 +1000,10 @@ private:
     std::map<Id, Event> events_;
     std::map<Id, Case> cases_;
     std::map<Id, Document> documents_;
+    Id last_upload_ = 0;
+    std::map<Id, UploadPolicy> upload_policies_;
+    std::map<Id, Upload> uploads_;
+    std::map<Id, DocumentFile> document_files_;
     std::map<Id, SidebarItem> sidebar_items_;
     std::map<Id, GatedResource> gated_resources_;
 };

@@ -270,10 +270,47 @@ CREATE TABLE gated_resources (
 );
 )sql";
 
+// Version 4: uploads. The bytes live in a BlobStore; these rows keep their generated names,
+// checksums and the types read from their first bytes.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE upload_policies (
+    portal_id       INTEGER PRIMARY KEY REFERENCES portals (id),
+    allow_photos    INTEGER NOT NULL,
+    allow_documents INTEGER NOT NULL,
+    max_bytes       INTEGER NOT NULL
+);
+
+CREATE TABLE uploads (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id    INTEGER NOT NULL,
+    portal_id    INTEGER NOT NULL REFERENCES portals (id),
+    client_id    INTEGER NOT NULL REFERENCES clients (id),
+    kind         TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    blob_name    TEXT NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX uploads_client ON uploads (client_id, id);
+
+CREATE TABLE document_files (
+    document_id  INTEGER PRIMARY KEY REFERENCES documents (id),
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    blob_name    TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
+    {4, kVersion4},
 };
 
 constexpr const char* kRestore =

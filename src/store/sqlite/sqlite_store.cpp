@@ -470,6 +470,53 @@ GatedResource read_gated_resource(const Stmt& st) {
     return r;
 }
 
+#define UPLOAD_COLS \
+    "id, agency_id, portal_id, client_id, kind, file_name, content_type, size, sha256, blob_name, created_at"
+
+void bind_upload(Stmt& st, const Upload& u) {
+    st.bind(1, u.agency_id).bind(2, u.portal_id).bind(3, u.client_id).bind(4, to_string(u.kind)).bind(5, u.file_name);
+    st.bind(6, u.content_type).bind(7, u.size).bind(8, u.sha256).bind(9, u.blob_name).bind(10, u.created_at);
+}
+
+Upload read_upload(const Stmt& st) {
+    Upload u;
+    u.id = st.i64(0);
+    u.agency_id = st.i64(1);
+    u.portal_id = st.i64(2);
+    u.client_id = st.i64(3);
+    parse(st.text(4), u.kind);
+    u.file_name = st.text(5);
+    u.content_type = st.text(6);
+    u.size = st.i64(7);
+    u.sha256 = st.text(8);
+    u.blob_name = st.text(9);
+    u.created_at = st.i64(10);
+    return u;
+}
+
+#define DOCUMENT_FILE_COLS "document_id, file_name, content_type, size, sha256, blob_name, created_at"
+
+DocumentFile read_document_file(const Stmt& st) {
+    DocumentFile f;
+    f.document_id = st.i64(0);
+    f.file_name = st.text(1);
+    f.content_type = st.text(2);
+    f.size = st.i64(3);
+    f.sha256 = st.text(4);
+    f.blob_name = st.text(5);
+    f.created_at = st.i64(6);
+    return f;
+}
+
+UploadPolicy read_upload_policy(const Stmt& st) {
+    UploadPolicy p;
+    p.portal_id = st.i64(0);
+    p.allow_photos = st.i64(1) != 0;
+    p.allow_documents = st.i64(2) != 0;
+    p.max_bytes = st.i64(3);
+    return p;
+}
+
 // Every row the statement yields.
 template <class Read>
 auto all_rows(Stmt& st, Read read) -> Result<std::vector<decltype(read(st))>> {
@@ -1160,6 +1207,94 @@ public:
                                        "ORDER BY kind, slug, id");
             if (!st) return st.status();
             return all_rows(st->bind(1, portal_id), read_gated_resource);
+        });
+    }
+
+    // ---- uploads ---------------------------------------------------------------------------
+    Status put_upload_policy(const UploadPolicy& p) override {
+        return write([&](Connection& c) -> Status {
+            auto st = Stmt::prepare(c, "INSERT INTO upload_policies (portal_id, allow_photos, allow_documents, max_bytes) "
+                                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (portal_id) DO UPDATE SET "
+                                       "allow_photos = excluded.allow_photos, allow_documents = excluded.allow_documents, "
+                                       "max_bytes = excluded.max_bytes");
+            if (!st) return st.status();
+            Status s = st->bind(1, p.portal_id)
+                           .bind(2, std::int64_t{p.allow_photos})
+                           .bind(3, std::int64_t{p.allow_documents})
+                           .bind(4, p.max_bytes)
+                           .run();
+            if (s.code() == Code::not_found) return Status(Code::not_found, "no such portal");
+            return s;
+        });
+    }
+
+    Result<std::optional<UploadPolicy>> get_upload_policy(Id portal_id) override {
+        return read([&](Connection& c) -> Result<std::optional<UploadPolicy>> {
+            auto st = Stmt::prepare(c, "SELECT portal_id, allow_photos, allow_documents, max_bytes FROM upload_policies "
+                                       "WHERE portal_id = ?1");
+            if (!st) return st.status();
+            auto row = one_row(st->bind(1, portal_id), read_upload_policy, "upload policy");
+            if (!row) return row.code() == Code::not_found ? std::optional<UploadPolicy>() : Result<std::optional<UploadPolicy>>(row.status());
+            return std::optional<UploadPolicy>(*row);
+        });
+    }
+
+    Result<Id> insert_upload(const Upload& u) override {
+        return write([&](Connection& c) -> Result<Id> {
+            return insert(c, "INSERT INTO uploads (" UPLOAD_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                          [&](Stmt& st) { bind_upload(st, u); }, "adding an upload");
+        });
+    }
+
+    Result<Upload> get_upload(Id id) override {
+        return read([&](Connection& c) -> Result<Upload> {
+            auto st = Stmt::prepare(c, "SELECT " UPLOAD_COLS " FROM uploads WHERE id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, id), read_upload, "upload");
+        });
+    }
+
+    Result<std::vector<Upload>> list_uploads(Id client_id) override {
+        return read([&](Connection& c) -> Result<std::vector<Upload>> {
+            auto st = Stmt::prepare(c, "SELECT " UPLOAD_COLS " FROM uploads WHERE client_id = ?1 ORDER BY id");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, client_id), read_upload);
+        });
+    }
+
+    Status delete_upload(Id id) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "DELETE FROM uploads WHERE id = ?1", [&](Stmt& st) { st.bind(1, id); }, "upload");
+        });
+    }
+
+    Status put_document_file(const DocumentFile& f) override {
+        return write([&](Connection& c) -> Status {
+            auto st = Stmt::prepare(c, "INSERT INTO document_files (" DOCUMENT_FILE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                       "?7) ON CONFLICT (document_id) DO UPDATE SET file_name = excluded.file_name, "
+                                       "content_type = excluded.content_type, size = excluded.size, sha256 = "
+                                       "excluded.sha256, blob_name = excluded.blob_name, created_at = excluded.created_at");
+            if (!st) return st.status();
+            Status s = st->bind(1, f.document_id)
+                           .bind(2, f.file_name)
+                           .bind(3, f.content_type)
+                           .bind(4, f.size)
+                           .bind(5, f.sha256)
+                           .bind(6, f.blob_name)
+                           .bind(7, f.created_at)
+                           .run();
+            if (s.code() == Code::not_found) return Status(Code::not_found, "no such document");
+            return s;
+        });
+    }
+
+    Result<std::optional<DocumentFile>> get_document_file(Id document_id) override {
+        return read([&](Connection& c) -> Result<std::optional<DocumentFile>> {
+            auto st = Stmt::prepare(c, "SELECT " DOCUMENT_FILE_COLS " FROM document_files WHERE document_id = ?1");
+            if (!st) return st.status();
+            auto row = one_row(st->bind(1, document_id), read_document_file, "document file");
+            if (!row) return row.code() == Code::not_found ? std::optional<DocumentFile>() : Result<std::optional<DocumentFile>>(row.status());
+            return std::optional<DocumentFile>(*row);
         });
     }
 
