@@ -97,6 +97,11 @@ public:
     Result<Document> get_document(Id id) override;
     Result<std::vector<Document>> list_documents(Id client_id) override;
 
+    Status put_dashboard_template(const DashboardTemplate& t) override;
+    Result<std::optional<DashboardTemplate>> get_dashboard_template(Id portal_id, const std::string& language) override;
+    Status delete_dashboard_template(Id portal_id, const std::string& language) override;
+    Result<std::vector<DashboardTemplate>> list_dashboard_templates(Id portal_id) override;
+
     using CallFn = sesame_status (*)(void*, sesame_sink*, sesame_sink*, const char*, const char*);
 
 private:

@@ -23,7 +23,8 @@ constexpr bool one_of = (std::same_as<T, U> || ...);
 // The types that cross as JSON objects of named fields.
 template <class T>
 concept Record = one_of<T, Agency, AgencyPhone, AgencyEmail, PortalSettings, Portal, Client, Contact, Message,
-                        Challenge, Session, Counter, SweepResult, MessageTemplate, AuditEvent, Event, Case, Document>;
+                        Challenge, Session, Counter, SweepResult, MessageTemplate, AuditEvent, Event, Case, Document,
+                        DashboardTemplate>;
 
 // ---- the fields of each record, listed once for writing and reading ---------------------------
 // The names are those of the C++ members, as in capi/records.cpp.
@@ -251,6 +252,14 @@ void fields(F& f, T& v) {
     f("uploaded_by", v.uploaded_by);
     f("status", v.status);
     f("created_at", v.created_at);
+}
+
+template <class F, Is<DashboardTemplate> T>
+void fields(F& f, T& v) {
+    f("portal_id", v.portal_id);
+    f("language", v.language);
+    f("text", v.text);
+    f("updated_at", v.updated_at);
 }
 
 // ---- writing ------------------------------------------------------------------------------
@@ -670,6 +679,17 @@ const Entry kEntries[] = {
     {"update_document", [](Store& s, const Request& q) -> Result<json> { Document v; SESAME_TRY(args(q, "document", v)); return reply(s.update_document(v)); }},
     {"get_document", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "id", id)); return reply(s.get_document(id)); }},
     {"list_documents", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "client_id", id)); return reply(s.list_documents(id)); }},
+    // dashboard
+    {"put_dashboard_template", [](Store& s, const Request& q) -> Result<json> { DashboardTemplate v; SESAME_TRY(args(q, "dashboard_template", v)); return reply(s.put_dashboard_template(v)); }},
+    {"get_dashboard_template", [](Store& s, const Request& q) -> Result<json> {
+        Id id = 0; std::string language;
+        SESAME_TRY(args(q, "portal_id", id, "language", language));
+        return reply(s.get_dashboard_template(id, language)); }},
+    {"delete_dashboard_template", [](Store& s, const Request& q) -> Result<json> {
+        Id id = 0; std::string language;
+        SESAME_TRY(args(q, "portal_id", id, "language", language));
+        return reply(s.delete_dashboard_template(id, language)); }},
+    {"list_dashboard_templates", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "portal_id", id)); return reply(s.list_dashboard_templates(id)); }},
 };
 // clang-format on
 
@@ -700,6 +720,7 @@ json encode(const AuditEvent& v) { return value_of(v); }
 json encode(const Event& v) { return value_of(v); }
 json encode(const Case& v) { return value_of(v); }
 json encode(const Document& v) { return value_of(v); }
+json encode(const DashboardTemplate& v) { return value_of(v); }
 
 Status decode(const json& j, Agency& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, AgencyPhone& out, std::string_view path) { return decode_record(j, out, path); }
@@ -717,6 +738,7 @@ Status decode(const json& j, AuditEvent& out, std::string_view path) { return de
 Status decode(const json& j, Event& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Case& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Document& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, DashboardTemplate& out, std::string_view path) { return decode_record(j, out, path); }
 
 std::string encode_bytes(const std::vector<std::uint8_t>& bytes) {
     const std::size_t size = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
@@ -811,6 +833,10 @@ template Result<std::vector<AuditEvent>> read_response<std::vector<AuditEvent>>(
 template Result<std::vector<Event>> read_response<std::vector<Event>>(std::string_view, std::string_view);
 template Result<std::vector<Case>> read_response<std::vector<Case>>(std::string_view, std::string_view);
 template Result<std::vector<Document>> read_response<std::vector<Document>>(std::string_view, std::string_view);
+template Result<std::optional<DashboardTemplate>> read_response<std::optional<DashboardTemplate>>(std::string_view,
+                                                                                                    std::string_view);
+template Result<std::vector<DashboardTemplate>> read_response<std::vector<DashboardTemplate>>(std::string_view,
+                                                                                              std::string_view);
 
 Status read_empty_response(std::string_view method, std::string_view text) {
     if (text.empty()) return {};

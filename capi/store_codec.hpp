@@ -47,6 +47,7 @@ json encode(const AuditEvent& v);
 json encode(const Event& v);
 json encode(const Case& v);
 json encode(const Document& v);
+json encode(const DashboardTemplate& v);
 
 // Reads a whole record. On failure `out` is unchanged and the message names the field, prefixed
 // with `path` (e.g. "agency." or "[3]."): "field \"agency.name\" must be a string".
@@ -66,6 +67,7 @@ Status decode(const json& j, AuditEvent& out, std::string_view path = "");
 Status decode(const json& j, Event& out, std::string_view path = "");
 Status decode(const json& j, Case& out, std::string_view path = "");
 Status decode(const json& j, Document& out, std::string_view path = "");
+Status decode(const json& j, DashboardTemplate& out, std::string_view path = "");
 
 // Base64, original alphabet, padded. decode_bytes is false for anything else.
 std::string encode_bytes(const std::vector<std::uint8_t>& bytes);
@@ -87,7 +89,7 @@ std::string host_message(std::string_view message);
 Status callback_failure(std::string_view method, sesame_status status, std::string_view message);
 
 // A response as the value a Store method returns. T is one of the records above, a std::vector of
-// them, std::optional<MessageTemplate>, Id / std::int64_t (from {"value": n}) or bool (from
+// them, std::optional<MessageTemplate>, std::optional<DashboardTemplate>, Id / std::int64_t (from {"value": n}) or bool (from
 // {"value": b}). Empty, malformed or mistyped text is CALLBACK naming the method and the field.
 template <class T>
 Result<T> read_response(std::string_view method, std::string_view text);

@@ -1267,10 +1267,13 @@ TEST_CASE_TEMPLATE_DEFINE("store: concurrent bumps of one counter are all counte
 }
 
 #include "content_conformance.hpp"
+#include "dashboard_conformance.hpp"
 
-// Runs every case above, and those of content_conformance.hpp, against one store factory.
+// Runs every case above, and those of content_conformance.hpp and dashboard_conformance.hpp,
+// against one store factory.
 #define SESAME_STORE_CONFORMANCE(...)                                              \
     SESAME_STORE_CONTENT_CONFORMANCE(__VA_ARGS__);                                 \
+    SESAME_STORE_DASHBOARD_CONFORMANCE(__VA_ARGS__);                               \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_agencies, __VA_ARGS__);            \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_senders, __VA_ARGS__);             \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_portals, __VA_ARGS__);             \

@@ -242,9 +242,21 @@ CREATE TABLE documents (
 CREATE INDEX documents_client ON documents (client_id);
 )sql";
 
+// Version 3: each portal's dashboard templates, one per language.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE dashboard_templates (
+    portal_id  INTEGER NOT NULL REFERENCES portals (id),
+    language   TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, language)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
+    {3, kVersion3},
 };
 
 constexpr const char* kRestore =
