@@ -315,6 +315,21 @@ Result<std::optional<DocumentFile>> StoreAdapter::get_document_file(Id document_
     return SESAME_STORE_CALL(std::optional<DocumentFile>, "get_document_file", {{"document_id", document_id}});
 }
 
+// ---- dashboard --------------------------------------------------------------------------------
+Status StoreAdapter::put_dashboard_template(const DashboardTemplate& t) {
+    return SESAME_STORE_CALL_STATUS("put_dashboard_template", {{"dashboard_template", encode(t)}});
+}
+Result<std::optional<DashboardTemplate>> StoreAdapter::get_dashboard_template(Id portal_id, const std::string& language) {
+    return SESAME_STORE_CALL(std::optional<DashboardTemplate>, "get_dashboard_template",
+                             {{"portal_id", portal_id}, {"language", language}});
+}
+Status StoreAdapter::delete_dashboard_template(Id portal_id, const std::string& language) {
+    return SESAME_STORE_CALL_STATUS("delete_dashboard_template", {{"portal_id", portal_id}, {"language", language}});
+}
+Result<std::vector<DashboardTemplate>> StoreAdapter::list_dashboard_templates(Id portal_id) {
+    return SESAME_STORE_CALL(std::vector<DashboardTemplate>, "list_dashboard_templates", {{"portal_id", portal_id}});
+}
+
 #undef SESAME_STORE_CALL
 #undef SESAME_STORE_CALL_STATUS
 

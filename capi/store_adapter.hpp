@@ -118,6 +118,11 @@ public:
     Status put_document_file(const DocumentFile& f) override;
     Result<std::optional<DocumentFile>> get_document_file(Id document_id) override;
 
+    Status put_dashboard_template(const DashboardTemplate& t) override;
+    Result<std::optional<DashboardTemplate>> get_dashboard_template(Id portal_id, const std::string& language) override;
+    Status delete_dashboard_template(Id portal_id, const std::string& language) override;
+    Result<std::vector<DashboardTemplate>> list_dashboard_templates(Id portal_id) override;
+
     using CallFn = sesame_status (*)(void*, sesame_sink*, sesame_sink*, const char*, const char*);
 
 private:

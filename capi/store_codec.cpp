@@ -24,7 +24,7 @@ constexpr bool one_of = (std::same_as<T, U> || ...);
 template <class T>
 concept Record = one_of<T, Agency, AgencyPhone, AgencyEmail, PortalSettings, Portal, Client, Contact, Message,
                         Challenge, Session, Counter, SweepResult, MessageTemplate, AuditEvent, Event, Case, Document,
-                        SidebarItem, GatedResource, UploadPolicy, Upload, DocumentFile>;
+                        SidebarItem, GatedResource, UploadPolicy, Upload, DocumentFile, DashboardTemplate>;
 
 // ---- the fields of each record, listed once for writing and reading ---------------------------
 // The names are those of the C++ members, as in capi/records.cpp.
@@ -310,6 +310,14 @@ void fields(F& f, T& v) {
     f("sha256", v.sha256);
     f("blob_name", v.blob_name);
     f("created_at", v.created_at);
+}
+
+template <class F, Is<DashboardTemplate> T>
+void fields(F& f, T& v) {
+    f("portal_id", v.portal_id);
+    f("language", v.language);
+    f("text", v.text);
+    f("updated_at", v.updated_at);
 }
 
 // ---- writing ------------------------------------------------------------------------------
@@ -752,6 +760,17 @@ const Entry kEntries[] = {
         SESAME_TRY(args(q, "portal_id", id, "kind", kind, "slug", slug));
         return reply(s.find_gated_resource(id, kind, slug)); }},
     {"list_gated_resources", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "portal_id", id)); return reply(s.list_gated_resources(id)); }},
+    // dashboard
+    {"put_dashboard_template", [](Store& s, const Request& q) -> Result<json> { DashboardTemplate v; SESAME_TRY(args(q, "dashboard_template", v)); return reply(s.put_dashboard_template(v)); }},
+    {"get_dashboard_template", [](Store& s, const Request& q) -> Result<json> {
+        Id id = 0; std::string language;
+        SESAME_TRY(args(q, "portal_id", id, "language", language));
+        return reply(s.get_dashboard_template(id, language)); }},
+    {"delete_dashboard_template", [](Store& s, const Request& q) -> Result<json> {
+        Id id = 0; std::string language;
+        SESAME_TRY(args(q, "portal_id", id, "language", language));
+        return reply(s.delete_dashboard_template(id, language)); }},
+    {"list_dashboard_templates", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "portal_id", id)); return reply(s.list_dashboard_templates(id)); }},
 };
 // clang-format on
 
@@ -782,6 +801,7 @@ json encode(const AuditEvent& v) { return value_of(v); }
 json encode(const Event& v) { return value_of(v); }
 json encode(const Case& v) { return value_of(v); }
 json encode(const Document& v) { return value_of(v); }
+json encode(const DashboardTemplate& v) { return value_of(v); }
 json encode(const UploadPolicy& v) { return value_of(v); }
 json encode(const Upload& v) { return value_of(v); }
 json encode(const DocumentFile& v) { return value_of(v); }
@@ -804,6 +824,7 @@ Status decode(const json& j, AuditEvent& out, std::string_view path) { return de
 Status decode(const json& j, Event& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Case& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Document& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, DashboardTemplate& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, UploadPolicy& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, Upload& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, DocumentFile& out, std::string_view path) { return decode_record(j, out, path); }
@@ -905,6 +926,10 @@ template Result<std::vector<AuditEvent>> read_response<std::vector<AuditEvent>>(
 template Result<std::vector<Event>> read_response<std::vector<Event>>(std::string_view, std::string_view);
 template Result<std::vector<Case>> read_response<std::vector<Case>>(std::string_view, std::string_view);
 template Result<std::vector<Document>> read_response<std::vector<Document>>(std::string_view, std::string_view);
+template Result<std::optional<DashboardTemplate>> read_response<std::optional<DashboardTemplate>>(std::string_view,
+                                                                                                    std::string_view);
+template Result<std::vector<DashboardTemplate>> read_response<std::vector<DashboardTemplate>>(std::string_view,
+                                                                                              std::string_view);
 template Result<Upload> read_response<Upload>(std::string_view, std::string_view);
 template Result<std::vector<Upload>> read_response<std::vector<Upload>>(std::string_view, std::string_view);
 template Result<std::optional<UploadPolicy>> read_response<std::optional<UploadPolicy>>(std::string_view,

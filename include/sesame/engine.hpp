@@ -312,6 +312,32 @@ public:
     // one without a file.
     Result<FileDownload> download_document(Id portal_id, const std::string& token, Id document_id);
 
+    // ---- dashboard: the page a logged-in client sees (src/portal/dashboard.cpp) ----------------
+    // Staff calls. set and delete need update_portals; get and list need only a portal the actor
+    // may see. NOT_FOUND for a portal of an agency the actor may not see, as for a missing one.
+    // `language` is ISO 639-1 (two lower-case letters), INVALID_ARGUMENT otherwise. set replaces the
+    // portal's template in that language; the text is checked by parse_merge_template
+    // (docs/merge-tags.md) and an unknown tag or bad syntax is INVALID_ARGUMENT with its line and
+    // column; an empty text is refused too. Nothing is written on any failure. set and delete are
+    // audited (portal, language and size, never the text).
+    Result<DashboardTemplate> set_dashboard_template(const Actor& actor, Id portal_id, const std::string& language,
+                                                     const std::string& text);
+    // NOT_FOUND when the portal has no template in that language.
+    Result<DashboardTemplate> get_dashboard_template(const Actor& actor, Id portal_id, const std::string& language);
+    Result<std::vector<DashboardTemplate>> list_dashboard_templates(const Actor& actor, Id portal_id);  // by language
+    Status delete_dashboard_template(const Actor& actor, Id portal_id, const std::string& language);  // update_portals
+
+    // The dashboard of the session's client, as HTML in which every value is escaped. The session
+    // is checked as check_session checks it, and counts as activity: SESSION_INVALID,
+    // SELECTION_REQUIRED. The template is the portal's in the client's language, else the portal's
+    // in its settings.default_language, else the built-in one for the client's language, the
+    // portal's default language or English, in that order. Events, cases and documents come from
+    // the Directory as client_events / client_cases / client_documents read them; upcoming events
+    // are those dated today or later in the agency's time zone, cancelled ones left out.
+    Result<RenderedDashboard> render_dashboard(Id portal_id, const std::string& token);
+    // The built-in template of a language ("en", "es"); empty for a language without one.
+    static std::string built_in_dashboard_template(const std::string& language);
+
     // ---- outbox and housekeeping -------------------------------------------------------------
     // Hands queued live messages to their transport; returns how many were sent.
     Result<std::int64_t> dispatch(std::size_t limit = 100);

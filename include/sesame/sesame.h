@@ -557,6 +557,35 @@ SESAME_API sesame_status sesame_upload_staff_download(sesame_buf *out_bytes, ses
 /* update_clients: deletes the upload's record and its file. */
 SESAME_API sesame_status sesame_upload_delete(sesame_engine *engine, const sesame_actor *actor, int64_t upload_id);
 
+/* ---- Dashboard: the page a logged-in client sees ------------------------------------------- */
+
+/* Staff calls on a portal's dashboard templates, one per language (docs/merge-tags.md for the
+ * syntax). A template is the JSON object {"portal_id", "language", "text", "updated_at"}. set
+ * stores `text` as the portal's template in `language` (ISO 639-1, two lower-case letters),
+ * replacing any, and answers the stored record; the text is checked when saved and an unknown tag
+ * or bad syntax is INVALID_ARGUMENT naming its line and column, with nothing written. get answers
+ * one template (NOT_FOUND when the portal has none in that language), list all of the portal's by
+ * language. set and delete need update_portals and are audited; get and list need only the
+ * portal's agency. Another agency's portal is NOT_FOUND. All are thread-safe. */
+SESAME_API sesame_status sesame_dashboard_template_set(sesame_buf *out_json, sesame_engine *engine,
+                                                       const sesame_actor *actor, int64_t portal_id,
+                                                       const char *language, const char *text);
+SESAME_API sesame_status sesame_dashboard_template_get(sesame_buf *out_json, sesame_engine *engine,
+                                                       const sesame_actor *actor, int64_t portal_id,
+                                                       const char *language);
+SESAME_API sesame_status sesame_dashboard_template_list(sesame_buf *out_json, sesame_engine *engine,
+                                                        const sesame_actor *actor, int64_t portal_id);
+SESAME_API sesame_status sesame_dashboard_template_delete(sesame_engine *engine, const sesame_actor *actor,
+                                                          int64_t portal_id, const char *language);
+
+/* The dashboard of the client logged in with `token`, as UTF-8 HTML in *out_html, every value
+ * escaped. The session is checked as sesame_session_check checks it, and counts as activity:
+ * SESSION_INVALID, SELECTION_REQUIRED; CALLBACK when the host's directory fails. The template is
+ * the portal's in the client's language, else in the portal's default language, else a built-in
+ * one. Thread-safe. */
+SESAME_API sesame_status sesame_dashboard_render(sesame_buf *out_html, sesame_engine *engine, int64_t portal_id,
+                                                 const char *token);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

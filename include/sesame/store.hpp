@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "sesame/content.hpp"
+#include "sesame/dashboard.hpp"
 #include "sesame/model.hpp"
 #include "sesame/navigation.hpp"
 #include "sesame/status.hpp"
@@ -168,6 +169,16 @@ public:
     virtual Status update_document(const Document& d) = 0;             // NOT_FOUND
     virtual Result<Document> get_document(Id id) = 0;                  // NOT_FOUND
     virtual Result<std::vector<Document>> list_documents(Id client_id) = 0;  // by id
+
+    // ---- dashboard: a portal's dashboard templates, one per language --------------------------
+    // put replaces the template of the same (portal_id, language); NOT_FOUND when the portal does
+    // not exist. The store does not check the language or the template text: the engine does.
+    virtual Status put_dashboard_template(const DashboardTemplate& t) = 0;
+    virtual Result<std::optional<DashboardTemplate>> get_dashboard_template(Id portal_id,
+                                                                            const std::string& language) = 0;
+    virtual Status delete_dashboard_template(Id portal_id, const std::string& language) = 0;  // NOT_FOUND
+    // By language (byte order); empty for an unknown portal.
+    virtual Result<std::vector<DashboardTemplate>> list_dashboard_templates(Id portal_id) = 0;
 
     // ---- uploads: upload policies, client uploads, files attached to documents -----------
     // Replaces the portal's policy. NOT_FOUND when the portal does not exist.

@@ -6,6 +6,7 @@
 
 #include "auth/engine_impl.hpp"
 #include "identity/identity.hpp"
+#include "portal/agency_time.hpp"
 #include "portal/staff.hpp"
 
 namespace sesame {
@@ -21,8 +22,9 @@ constexpr std::size_t kMaxSubject = 255;
 Status validate_agency(const Agency& a) {
     SESAME_TRY(check_text("agency.name", a.name, portal::kMaxField, true));
     SESAME_TRY(check_text("agency.time_zone", a.time_zone, kMaxTimeZone, true));
-    if (std::any_of(a.time_zone.begin(), a.time_zone.end(), [](char c) { return c == ' '; }))
-        return {Code::invalid_argument, "agency.time_zone must be an IANA name such as \"America/Chicago\""};
+    if (!portal::is_time_zone(a.time_zone))
+        return {Code::invalid_argument,
+                "agency.time_zone must be an IANA time zone name such as \"America/Chicago\" or \"UTC\""};
     if (a.environment != Environment::staging && a.environment != Environment::production)
         return {Code::invalid_argument, "agency.environment must be staging or production"};
     if (a.send_mode != SendMode::live && a.send_mode != SendMode::simulate)

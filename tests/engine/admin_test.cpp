@@ -419,6 +419,22 @@ TEST_CASE("admin: a new agency starts simulated and its fields are checked") {
     CHECK(bad([](Agency& y) { y.sms_countries = {"US", "QQ"}; }) == Code::invalid_argument);
     CHECK(bad([](Agency& y) { y.sms_countries = {"US", "CA"}; }) == Code::ok);
     CHECK(bad([](Agency& y) { y.time_zone = ""; }) == Code::invalid_argument);
+    CHECK(bad([](Agency& y) { y.time_zone = "Mars/Olympus_Mons"; }) == Code::invalid_argument);
+    CHECK(bad([](Agency& y) { y.time_zone = "america/chicago "; }) == Code::invalid_argument);
+    CHECK(bad([](Agency& y) { y.time_zone = "Pacific/Auckland"; }) == Code::ok);
+    CHECK(bad([](Agency& y) { y.time_zone = "UTC"; }) == Code::ok);
+    {
+        Agency y = *stored;
+        y.name = "Zoneless";
+        y.time_zone = "Nowhere/Special";
+        auto refused = w.engine->create_agency(w.root, y);
+        CHECK(refused.code() == Code::invalid_argument);
+        CHECK(refused.status().message().find("agency.time_zone") != std::string::npos);
+        y = *stored;
+        y.time_zone = "Nowhere/Special";
+        CHECK(w.engine->update_agency(w.root, y).code() == Code::invalid_argument);
+        CHECK(w.engine->get_agency(w.root, stored->id)->time_zone == stored->time_zone);
+    }
     CHECK(bad([](Agency& y) { y.sms_per_hour_limit = 0; }) == Code::invalid_argument);
     CHECK(bad([](Agency& y) { y.sms_per_hour_limit = 1; }) == Code::ok);
     CHECK(bad([](Agency& y) { y.sms_per_hour_limit = 100000; }) == Code::ok);

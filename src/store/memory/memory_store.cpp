@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <utility>
 
 #include "sesame/store.hpp"
 #include "store/guard.hpp"
@@ -925,6 +926,45 @@ public:
         });
     }
 
+    // ---- dashboard ------------------------------------------------------------------------
+    Status put_dashboard_template(const DashboardTemplate& t) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (!portals_.count(t.portal_id)) return missing("portal");
+            dashboards_.insert_or_assign(DashboardKey{t.portal_id, t.language}, t);
+            return {};
+        });
+    }
+
+    Result<std::optional<DashboardTemplate>> get_dashboard_template(Id portal_id, const std::string& language) override {
+        return guarded([&]() -> Result<std::optional<DashboardTemplate>> {
+            std::lock_guard lock(mu_);
+            auto it = dashboards_.find(DashboardKey{portal_id, language});
+            if (it == dashboards_.end()) return std::optional<DashboardTemplate>{};
+            return std::optional<DashboardTemplate>{it->second};
+        });
+    }
+
+    Status delete_dashboard_template(Id portal_id, const std::string& language) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (dashboards_.erase(DashboardKey{portal_id, language}) == 0) return missing("dashboard template");
+            return {};
+        });
+    }
+
+    Result<std::vector<DashboardTemplate>> list_dashboard_templates(Id portal_id) override {
+        return guarded([&]() -> Result<std::vector<DashboardTemplate>> {
+            std::lock_guard lock(mu_);
+            std::vector<DashboardTemplate> out;
+            // The map's order is (portal, language): one portal's rows are adjacent, by language.
+            for (auto it = dashboards_.lower_bound(DashboardKey{portal_id, ""});
+                 it != dashboards_.end() && it->first.first == portal_id; ++it)
+                out.push_back(it->second);
+            return out;
+        });
+    }
+
 private:
     // Caller holds mu_. (portal, kind, slug) names one resource: free unless another row holds it.
     Status resource_key_free(const GatedResource& r) const {
@@ -953,6 +993,7 @@ private:
         std::uint64_t seq;  // insertion order: the tie-break when two sessions share created_at
     };
     using TemplateKey = std::tuple<Id, Channel, std::string>;
+    using DashboardKey = std::pair<Id, std::string>;
 
     // Caller holds mu_.
     Id add_message(const Message& m) {
@@ -1000,6 +1041,7 @@ private:
     std::map<Id, Event> events_;
     std::map<Id, Case> cases_;
     std::map<Id, Document> documents_;
+    std::map<DashboardKey, DashboardTemplate> dashboards_;
     Id last_upload_ = 0;
     std::map<Id, UploadPolicy> upload_policies_;
     std::map<Id, Upload> uploads_;

@@ -306,11 +306,23 @@ CREATE TABLE document_files (
 );
 )sql";
 
+// Version 5: each portal's dashboard templates, one per language.
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE dashboard_templates (
+    portal_id  INTEGER NOT NULL REFERENCES portals (id),
+    language   TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, language)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
     {4, kVersion4},
+    {5, kVersion5},
 };
 
 constexpr const char* kRestore =

@@ -517,6 +517,15 @@ UploadPolicy read_upload_policy(const Stmt& st) {
     return p;
 }
 
+DashboardTemplate read_dashboard(const Stmt& st) {
+    DashboardTemplate t;
+    t.portal_id = st.i64(0);
+    t.language = st.text(1);
+    t.text = st.text(2);
+    t.updated_at = st.i64(3);
+    return t;
+}
+
 // Every row the statement yields.
 template <class Read>
 auto all_rows(Stmt& st, Read read) -> Result<std::vector<decltype(read(st))>> {
@@ -1295,6 +1304,53 @@ public:
             auto row = one_row(st->bind(1, document_id), read_document_file, "document file");
             if (!row) return row.code() == Code::not_found ? std::optional<DocumentFile>() : Result<std::optional<DocumentFile>>(row.status());
             return std::optional<DocumentFile>(*row);
+        });
+    }
+
+    // ---- dashboard ------------------------------------------------------------------------
+    Status put_dashboard_template(const DashboardTemplate& t) override {
+        return write([&](Connection& c) -> Status {
+            auto portal = Stmt::prepare(c, "SELECT 1 FROM portals WHERE id = ?1");
+            if (!portal) return portal.status();
+            auto found = portal->bind(1, t.portal_id).step();
+            if (!found) return found.status();
+            if (!*found) return Status(Code::not_found, "no such portal");
+            auto st = Stmt::prepare(c, "INSERT INTO dashboard_templates (portal_id, language, body, updated_at) "
+                                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (portal_id, language) DO UPDATE SET "
+                                       "body = excluded.body, updated_at = excluded.updated_at");
+            if (!st) return st.status();
+            return st->bind(1, t.portal_id).bind(2, t.language).bind(3, t.text).bind(4, t.updated_at).run();
+        });
+    }
+
+    Result<std::optional<DashboardTemplate>> get_dashboard_template(Id portal_id, const std::string& language) override {
+        return read([&](Connection& c) -> Result<std::optional<DashboardTemplate>> {
+            auto st = Stmt::prepare(c, "SELECT portal_id, language, body, updated_at FROM dashboard_templates WHERE "
+                                       "portal_id = ?1 AND language = ?2");
+            if (!st) return st.status();
+            auto r = one_row(st->bind(1, portal_id).bind(2, language), read_dashboard, "dashboard template");
+            if (r) return std::optional<DashboardTemplate>(std::move(*r));
+            if (r.code() == Code::not_found) return std::optional<DashboardTemplate>{};
+            return r.status();
+        });
+    }
+
+    Status delete_dashboard_template(Id portal_id, const std::string& language) override {
+        return write([&](Connection& c) -> Status {
+            auto st = Stmt::prepare(c, "DELETE FROM dashboard_templates WHERE portal_id = ?1 AND language = ?2");
+            if (!st) return st.status();
+            SESAME_TRY(st->bind(1, portal_id).bind(2, language).run());
+            if (st->changes() == 0) return Status(Code::not_found, "no such dashboard template");
+            return {};
+        });
+    }
+
+    Result<std::vector<DashboardTemplate>> list_dashboard_templates(Id portal_id) override {
+        return read([&](Connection& c) -> Result<std::vector<DashboardTemplate>> {
+            auto st = Stmt::prepare(c, "SELECT portal_id, language, body, updated_at FROM dashboard_templates WHERE "
+                                       "portal_id = ?1 ORDER BY language");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, portal_id), read_dashboard);
         });
     }
 
