@@ -109,6 +109,11 @@ public:
     Result<GatedResource> find_gated_resource(Id portal_id, ResourceKind kind, const std::string& slug) override;
     Result<std::vector<GatedResource>> list_gated_resources(Id portal_id) override;
 
+    Status put_profile_policy(Id portal_id, const std::vector<ProfileFieldRule>& rules) override;
+    Result<std::vector<ProfileFieldRule>> get_profile_policy(Id portal_id) override;
+    Status insert_contact_change(const ContactChange& change) override;
+    Result<ContactChange> get_contact_change(const std::string& challenge_id) override;
+
     using CallFn = sesame_status (*)(void*, sesame_sink*, sesame_sink*, const char*, const char*);
 
 private:
