@@ -330,6 +330,20 @@ Result<std::vector<DashboardTemplate>> StoreAdapter::list_dashboard_templates(Id
     return SESAME_STORE_CALL(std::vector<DashboardTemplate>, "list_dashboard_templates", {{"portal_id", portal_id}});
 }
 
+// ---- profile ----------------------------------------------------------------------------------
+Status StoreAdapter::put_profile_policy(Id portal_id, const std::vector<ProfileFieldRule>& rules) {
+    return SESAME_STORE_CALL_STATUS("put_profile_policy", {{"portal_id", portal_id}, {"rules", encode(rules)}});
+}
+Result<std::vector<ProfileFieldRule>> StoreAdapter::get_profile_policy(Id portal_id) {
+    return SESAME_STORE_CALL(std::vector<ProfileFieldRule>, "get_profile_policy", {{"portal_id", portal_id}});
+}
+Status StoreAdapter::insert_contact_change(const ContactChange& change) {
+    return SESAME_STORE_CALL_STATUS("insert_contact_change", {{"contact_change", encode(change)}});
+}
+Result<ContactChange> StoreAdapter::get_contact_change(const std::string& challenge_id) {
+    return SESAME_STORE_CALL(ContactChange, "get_contact_change", {{"challenge_id", challenge_id}});
+}
+
 #undef SESAME_STORE_CALL
 #undef SESAME_STORE_CALL_STATUS
 

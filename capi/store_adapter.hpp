@@ -123,6 +123,11 @@ public:
     Status delete_dashboard_template(Id portal_id, const std::string& language) override;
     Result<std::vector<DashboardTemplate>> list_dashboard_templates(Id portal_id) override;
 
+    Status put_profile_policy(Id portal_id, const std::vector<ProfileFieldRule>& rules) override;
+    Result<std::vector<ProfileFieldRule>> get_profile_policy(Id portal_id) override;
+    Status insert_contact_change(const ContactChange& change) override;
+    Result<ContactChange> get_contact_change(const std::string& challenge_id) override;
+
     using CallFn = sesame_status (*)(void*, sesame_sink*, sesame_sink*, const char*, const char*);
 
 private:

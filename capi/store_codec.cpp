@@ -24,7 +24,8 @@ constexpr bool one_of = (std::same_as<T, U> || ...);
 template <class T>
 concept Record = one_of<T, Agency, AgencyPhone, AgencyEmail, PortalSettings, Portal, Client, Contact, Message,
                         Challenge, Session, Counter, SweepResult, MessageTemplate, AuditEvent, Event, Case, Document,
-                        SidebarItem, GatedResource, UploadPolicy, Upload, DocumentFile, DashboardTemplate>;
+                        SidebarItem, GatedResource, UploadPolicy, Upload, DocumentFile, DashboardTemplate,
+                        ProfileFieldRule, ContactChange>;
 
 // ---- the fields of each record, listed once for writing and reading ---------------------------
 // The names are those of the C++ members, as in capi/records.cpp.
@@ -320,6 +321,25 @@ void fields(F& f, T& v) {
     f("updated_at", v.updated_at);
 }
 
+template <class F, Is<ProfileFieldRule> T>
+void fields(F& f, T& v) {
+    f("field", v.field);
+    f("policy", v.policy);
+}
+
+template <class F, Is<ContactChange> T>
+void fields(F& f, T& v) {
+    f("challenge_id", v.challenge_id);
+    f("agency_id", v.agency_id);
+    f("portal_id", v.portal_id);
+    f("client_id", v.client_id);
+    f("session_id", v.session_id);
+    f("kind", v.kind);
+    f("value", v.value);
+    f("replaces_contact_id", v.replaces_contact_id);
+    f("created_at", v.created_at);
+}
+
 // ---- writing ------------------------------------------------------------------------------
 
 json value_of(std::int64_t v) { return v; }
@@ -338,6 +358,12 @@ json value_of(const T& v);
 template <class T>
 json value_of(const std::optional<T>& v) {
     return v ? value_of(*v) : json(nullptr);
+}
+template <Record T>
+json value_of(const std::vector<T>& v) {
+    json j = json::array();
+    for (const auto& item : v) j.push_back(value_of(item));
+    return j;
 }
 
 struct Writer {
@@ -375,6 +401,8 @@ template <class T>
 void read_value(const json& v, std::optional<T>& out, const std::string& path, std::string& error);
 template <Record T>
 void read_value(const json& v, T& out, const std::string& path, std::string& error);
+template <Record T>
+void read_value(const json& v, std::vector<T>& out, const std::string& path, std::string& error);
 
 // Reads named fields of one object: each must be present, and nothing else may be.
 class Reader {
@@ -501,6 +529,23 @@ void read_value(const json& v, T& out, const std::string& path, std::string& err
     fields(r, copy);
     error = r.finish();
     if (error.empty()) out = std::move(copy);
+}
+
+template <Record T>
+void read_value(const json& v, std::vector<T>& out, const std::string& path, std::string& error) {
+    if (!v.is_array()) {
+        error = field_named(path) + " must be an array";
+        return;
+    }
+    std::vector<T> items;
+    items.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        T item{};
+        read_value(v[i], item, fmt::format("{}[{}]", path, i), error);
+        if (!error.empty()) return;
+        items.push_back(std::move(item));
+    }
+    out = std::move(items);
 }
 
 template <Record T>
@@ -760,6 +805,14 @@ const Entry kEntries[] = {
         SESAME_TRY(args(q, "portal_id", id, "kind", kind, "slug", slug));
         return reply(s.find_gated_resource(id, kind, slug)); }},
     {"list_gated_resources", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "portal_id", id)); return reply(s.list_gated_resources(id)); }},
+    // profile
+    {"put_profile_policy", [](Store& s, const Request& q) -> Result<json> {
+        Id id = 0; std::vector<ProfileFieldRule> rules;
+        SESAME_TRY(args(q, "portal_id", id, "rules", rules));
+        return reply(s.put_profile_policy(id, rules)); }},
+    {"get_profile_policy", [](Store& s, const Request& q) -> Result<json> { Id id = 0; SESAME_TRY(args(q, "portal_id", id)); return reply(s.get_profile_policy(id)); }},
+    {"insert_contact_change", [](Store& s, const Request& q) -> Result<json> { ContactChange v; SESAME_TRY(args(q, "contact_change", v)); return reply(s.insert_contact_change(v)); }},
+    {"get_contact_change", [](Store& s, const Request& q) -> Result<json> { std::string id; SESAME_TRY(args(q, "challenge_id", id)); return reply(s.get_contact_change(id)); }},
     // dashboard
     {"put_dashboard_template", [](Store& s, const Request& q) -> Result<json> { DashboardTemplate v; SESAME_TRY(args(q, "dashboard_template", v)); return reply(s.put_dashboard_template(v)); }},
     {"get_dashboard_template", [](Store& s, const Request& q) -> Result<json> {
@@ -807,6 +860,9 @@ json encode(const Upload& v) { return value_of(v); }
 json encode(const DocumentFile& v) { return value_of(v); }
 json encode(const SidebarItem& v) { return value_of(v); }
 json encode(const GatedResource& v) { return value_of(v); }
+json encode(const ProfileFieldRule& v) { return value_of(v); }
+json encode(const ContactChange& v) { return value_of(v); }
+json encode(const std::vector<ProfileFieldRule>& v) { return value_of(v); }
 
 Status decode(const json& j, Agency& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, AgencyPhone& out, std::string_view path) { return decode_record(j, out, path); }
@@ -830,6 +886,8 @@ Status decode(const json& j, Upload& out, std::string_view path) { return decode
 Status decode(const json& j, DocumentFile& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, SidebarItem& out, std::string_view path) { return decode_record(j, out, path); }
 Status decode(const json& j, GatedResource& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, ProfileFieldRule& out, std::string_view path) { return decode_record(j, out, path); }
+Status decode(const json& j, ContactChange& out, std::string_view path) { return decode_record(j, out, path); }
 
 std::string encode_bytes(const std::vector<std::uint8_t>& bytes) {
     const std::size_t size = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
@@ -912,6 +970,7 @@ template Result<Case> read_response<Case>(std::string_view, std::string_view);
 template Result<Document> read_response<Document>(std::string_view, std::string_view);
 template Result<SidebarItem> read_response<SidebarItem>(std::string_view, std::string_view);
 template Result<GatedResource> read_response<GatedResource>(std::string_view, std::string_view);
+template Result<ContactChange> read_response<ContactChange>(std::string_view, std::string_view);
 template Result<std::optional<MessageTemplate>> read_response<std::optional<MessageTemplate>>(std::string_view,
                                                                                                 std::string_view);
 template Result<std::vector<Agency>> read_response<std::vector<Agency>>(std::string_view, std::string_view);
@@ -937,6 +996,8 @@ template Result<std::optional<UploadPolicy>> read_response<std::optional<UploadP
 template Result<std::optional<DocumentFile>> read_response<std::optional<DocumentFile>>(std::string_view,
                                                                                           std::string_view);
 template Result<std::vector<SidebarItem>> read_response<std::vector<SidebarItem>>(std::string_view, std::string_view);
+template Result<std::vector<ProfileFieldRule>> read_response<std::vector<ProfileFieldRule>>(std::string_view,
+                                                                                              std::string_view);
 template Result<std::vector<GatedResource>> read_response<std::vector<GatedResource>>(std::string_view,
                                                                                         std::string_view);
 

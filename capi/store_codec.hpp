@@ -53,6 +53,9 @@ json encode(const Upload& v);
 json encode(const DocumentFile& v);
 json encode(const SidebarItem& v);
 json encode(const GatedResource& v);
+json encode(const ProfileFieldRule& v);
+json encode(const ContactChange& v);
+json encode(const std::vector<ProfileFieldRule>& v);
 
 // Reads a whole record. On failure `out` is unchanged and the message names the field, prefixed
 // with `path` (e.g. "agency." or "[3]."): "field \"agency.name\" must be a string".
@@ -78,6 +81,8 @@ Status decode(const json& j, Upload& out, std::string_view path = "");
 Status decode(const json& j, DocumentFile& out, std::string_view path = "");
 Status decode(const json& j, SidebarItem& out, std::string_view path = "");
 Status decode(const json& j, GatedResource& out, std::string_view path = "");
+Status decode(const json& j, ProfileFieldRule& out, std::string_view path = "");
+Status decode(const json& j, ContactChange& out, std::string_view path = "");
 
 // Base64, original alphabet, padded. decode_bytes is false for anything else.
 std::string encode_bytes(const std::vector<std::uint8_t>& bytes);

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -25,6 +26,7 @@
 #include "sesame/identifier.hpp"
 #include "sesame/model.hpp"
 #include "sesame/navigation.hpp"
+#include "sesame/profile.hpp"
 #include "sesame/random.hpp"
 #include "sesame/status.hpp"
 #include "sesame/store.hpp"
@@ -337,6 +339,54 @@ public:
     Result<RenderedDashboard> render_dashboard(Id portal_id, const std::string& token);
     // The built-in template of a language ("en", "es"); empty for a language without one.
     static std::string built_in_dashboard_template(const std::string& language);
+
+    // ---- profile: a portal's profile policy and a client's own profile ------------------------
+    // (src/portal/profile_ops.cpp, src/portal/contact_change.cpp; the fields, words and defaults
+    // are in profile.hpp.)
+    // Staff calls. set needs "update_portals"; get needs only a portal the actor may see; NOT_FOUND
+    // for a portal of an agency the actor may not see, as for a missing one. set replaces the
+    // portal's whole policy: a field left out falls back to its default. INVALID_ARGUMENT naming
+    // the first field that is not a profile field; nothing is written then. Audited by field name.
+    // Both answer the portal's effective policy: every profile field, with defaults filled in.
+    Result<ProfilePolicy> set_profile_policy(const Actor& actor, Id portal_id, const ProfilePolicy& policy);
+    Result<ProfilePolicy> get_profile_policy(const Actor& actor, Id portal_id);
+
+    // Visitor calls: the session is checked as check_session checks it and counts as activity
+    // (SESSION_INVALID, SELECTION_REQUIRED); NOT_FOUND for an unknown portal.
+    //
+    // The client's profile from the Directory: the fields that are not hidden with their policy,
+    // and the contacts of the kinds that are not hidden. Values are as stored: the host escapes
+    // them when it renders HTML.
+    Result<Profile> profile(Id portal_id, const std::string& token);
+    // Changes the client's own fields, all or nothing: field name -> new value. PERMISSION_DENIED
+    // naming the first field that is read_only or hidden; INVALID_ARGUMENT naming a field that is
+    // not a profile field, "phone" or "email" (contacts change with request_contact_change), or a
+    // value that fails the checks of update_client (dob a real YYYY-MM-DD, language ISO 639-1,
+    // at most 200 bytes, no control characters). FAILED_PRECONDITION when the engine's Directory
+    // is a host's: the host's system owns the records. Nothing is written on any refusal.
+    // Audited by field name, never the values. Answers the profile after the change.
+    Result<Profile> update_profile(Id portal_id, const std::string& token,
+                                   const std::map<std::string, std::string>& changes);
+    // Sends a one-time code to a new phone or email of the client, through the challenge and
+    // message pipeline of start_login (same code, MAC, TTL, attempt limit, throttles, templates,
+    // simulate feed). `value` is read as start_login reads it; with `replaces_contact_id` the
+    // confirmed value replaces that contact's. PERMISSION_DENIED unless the kind is editable;
+    // FAILED_PRECONDITION for a host's Directory; INVALID_ARGUMENT for a value that is not a
+    // phone / email, or a replaced contact of the other kind; ALREADY_EXISTS when the client
+    // already has that value; NOT_FOUND when replaces_contact_id is not one of the client's
+    // contacts; RATE_LIMITED, CHANNEL_UNAVAILABLE as for start_login.
+    Result<ContactChangeStarted> request_contact_change(Id portal_id, const std::string& token, ContactKind kind,
+                                                        const std::string& value,
+                                                        std::optional<Id> replaces_contact_id,
+                                                        const RequestInfo& request);
+    // Checks the code as verify_login does (one VERIFY_FAILED for every failure, the true reason
+    // in the audit log; a login's challenge never confirms a change, nor is a change's code ever a
+    // login). Then the contact is added or the replaced one gets the new value, and every other
+    // session of the client is revoked; the current one stays. PERMISSION_DENIED when the kind is
+    // no longer editable; ALREADY_EXISTS when the value has become one of the client's contacts.
+    Result<ContactChangeConfirmed> confirm_contact_change(Id portal_id, const std::string& token,
+                                                          const std::string& challenge_id, const std::string& code,
+                                                          const RequestInfo& request);
 
     // ---- outbox and housekeeping -------------------------------------------------------------
     // Hands queued live messages to their transport; returns how many were sent.

@@ -586,6 +586,88 @@ SESAME_API sesame_status sesame_dashboard_template_delete(sesame_engine *engine,
 SESAME_API sesame_status sesame_dashboard_render(sesame_buf *out_html, sesame_engine *engine, int64_t portal_id,
                                                  const char *token);
 
+/* ---- Profile: the portal's profile policy and the client's own profile ------------------- */
+
+/* The profile fields are "first_name", "middle_name", "last_name", "dob", "gender", "language",
+ * "client_reference", "type", "group", "status", and the contact kinds "phone" and "email". Each
+ * has a policy, "editable", "read_only" or "hidden"; a field staff never set has its default:
+ * names, dob, client_reference and gender read_only; language editable; type, group and status
+ * hidden; phone and email read_only.
+ *
+ * Staff calls. sesame_profile_policy_set replaces the portal's whole policy with the JSON object
+ * `policy_json` of field -> policy word (a field left out falls back to its default) and needs
+ * update_portals; sesame_profile_policy_get needs only the portal's agency. Both answer the
+ * effective policy: a JSON object with every profile field. INVALID_ARGUMENT naming the field for
+ * a name that is not a profile field or a word that is not a policy (nothing is written);
+ * NOT_FOUND for a portal the actor may not see. Thread-safe. */
+SESAME_API sesame_status sesame_profile_policy_set(sesame_buf *out_json, sesame_engine *engine,
+                                                   const sesame_actor *actor, int64_t portal_id,
+                                                   const char *policy_json);
+SESAME_API sesame_status sesame_profile_policy_get(sesame_buf *out_json, sesame_engine *engine,
+                                                   const sesame_actor *actor, int64_t portal_id);
+
+/* Visitor calls: `token` is checked as sesame_session_check checks it, and counts as activity
+ * (SESSION_INVALID, SELECTION_REQUIRED); NOT_FOUND for an unknown portal.
+ *
+ * sesame_profile_get answers {"client_id": n, "fields": [{"name", "value", "policy"}], "phone":
+ * policy or null, "email": policy or null, "contacts": [contact records]}: hidden fields are left
+ * out entirely, and contacts are listed only for the kinds that are not hidden (null). Values are
+ * stored verbatim: escape them when rendering HTML. Thread-safe. */
+SESAME_API sesame_status sesame_profile_get(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                            const char *token);
+
+/* Changes the client's own fields, all or nothing: `changes_json` is a JSON object of field ->
+ * new value (a string). PERMISSION_DENIED naming the first field that is read_only or hidden;
+ * INVALID_ARGUMENT naming a field that is not a profile field, "phone" or "email" (use
+ * sesame_contact_change_request), a value that is not a string, a dob that is not a real
+ * YYYY-MM-DD, a language that is not ISO 639-1, text over 200 bytes or with control characters;
+ * FAILED_PRECONDITION when the engine's client records come from a host directory. Nothing is
+ * written on any refusal. Answers the profile after the change, as sesame_profile_get. Audited by
+ * field name, never the values. Thread-safe. */
+SESAME_API sesame_status sesame_profile_update(sesame_buf *out_json, sesame_engine *engine, int64_t portal_id,
+                                               const char *token, const char *changes_json);
+
+typedef struct sesame_contact_change_started {
+    uint32_t struct_size;
+    char challenge_id[64];
+    int32_t channel;              /* SESAME_CHANNEL_*: where the code went */
+    char masked_destination[128]; /* the NEW value, masked: "•••-•••-4567", "a•••@example.org" */
+    int64_t expires_at;           /* Unix seconds */
+    int64_t resend_after;         /* earliest time another code can be sent to that value */
+} sesame_contact_change_started;
+#define SESAME_CONTACT_CHANGE_STARTED_INIT {sizeof(sesame_contact_change_started), {0}, 0, {0}, 0, 0}
+
+/* Sends a one-time code to a new phone or email of the logged-in client, as sesame_login_start
+ * sends one (same code length, TTL, attempt limit, throttles, templates, simulate feed). `kind` is
+ * "phone" or "email"; `value` is read as sesame_login_start reads an identifier;
+ * `replaces_contact_id` names the client's contact that gets the new value once confirmed, or 0 to
+ * add a contact. PERMISSION_DENIED unless the kind is editable; INVALID_ARGUMENT for a bad kind or
+ * value, or a replaced contact of the other kind; ALREADY_EXISTS when the client already has the
+ * value; NOT_FOUND when replaces_contact_id is not one of the client's contacts;
+ * FAILED_PRECONDITION for a host directory; RATE_LIMITED, CHANNEL_UNAVAILABLE. Thread-safe. */
+SESAME_API sesame_status sesame_contact_change_request(sesame_contact_change_started *out, sesame_engine *engine,
+                                                       int64_t portal_id, const char *token, const char *kind,
+                                                       const char *value, int64_t replaces_contact_id,
+                                                       const sesame_request *request);
+
+typedef struct sesame_contact_change_confirmed {
+    uint32_t struct_size;
+    int64_t contact_id;       /* the contact added, or the one that got the new value */
+    int32_t replaced;         /* 1: an existing contact got the new value; 0: a contact was added */
+    int64_t sessions_revoked; /* the client's other sessions, ended; the current one stays */
+} sesame_contact_change_confirmed;
+#define SESAME_CONTACT_CHANGE_CONFIRMED_INIT {sizeof(sesame_contact_change_confirmed), 0, 0, 0}
+
+/* Checks the code of a contact change as sesame_login_verify checks a login code: VERIFY_FAILED
+ * for every wrong, expired, used, superseded or locked code, for a login's challenge, and for a
+ * challenge another session asked for; a contact change's code never logs anyone in. Then the
+ * contact is added or updated and every other session of the client is revoked. Also
+ * PERMISSION_DENIED (the kind is no longer editable), ALREADY_EXISTS, RATE_LIMITED. Thread-safe. */
+SESAME_API sesame_status sesame_contact_change_confirm(sesame_contact_change_confirmed *out, sesame_engine *engine,
+                                                       int64_t portal_id, const char *token,
+                                                       const char *challenge_id, const char *code,
+                                                       const sesame_request *request);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -7,6 +7,7 @@
 #include "sesame/engine.hpp"
 #include "sesame/identifier.hpp"
 #include "sesame/model.hpp"
+#include "sesame/profile.hpp"
 #include "sesame/random.hpp"
 #include "sesame/status.hpp"
 #include "sesame/store.hpp"

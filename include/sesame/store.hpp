@@ -26,6 +26,7 @@
 #include "sesame/dashboard.hpp"
 #include "sesame/model.hpp"
 #include "sesame/navigation.hpp"
+#include "sesame/profile.hpp"
 #include "sesame/status.hpp"
 #include "sesame/uploads.hpp"
 
@@ -215,6 +216,22 @@ public:
                                                       const std::string& slug) = 0;  // NOT_FOUND
     // By kind (calendar before form), then slug (byte order), then id.
     virtual Result<std::vector<GatedResource>> list_gated_resources(Id portal_id) = 0;
+
+    // ---- profile: a portal's profile policy and pending contact changes ---------------------
+    // The portal's whole policy is replaced: a field the rules leave out is no longer stored (the
+    // engine then applies its default). The store keeps the rules as given, one per field name
+    // (the last wins when a name repeats); the engine checks the names. NOT_FOUND for a portal
+    // that does not exist.
+    virtual Status put_profile_policy(Id portal_id, const std::vector<ProfileFieldRule>& rules) = 0;
+    // The stored rules by field name (byte order); empty when staff set none. NOT_FOUND (portal).
+    virtual Result<std::vector<ProfileFieldRule>> get_profile_policy(Id portal_id) = 0;
+
+    // A pending contact change, keyed by its challenge id: NOT_FOUND when the portal or client does
+    // not exist, ALREADY_EXISTS when the challenge id already has one. The store does not check
+    // that the challenge exists or that portal, client and session belong together (the engine
+    // does). sweep() removes the changes whose challenge it removed, or that have no challenge.
+    virtual Status insert_contact_change(const ContactChange& change) = 0;
+    virtual Result<ContactChange> get_contact_change(const std::string& challenge_id) = 0;  // NOT_FOUND
 };
 
 // The in-memory store, for tests and short-lived demos. Thread-safe (one mutex).

@@ -56,6 +56,10 @@ struct Engine::Impl {
     Result<std::int64_t> revoke_for_portal(Id agency_id, Id portal_id, const std::string& reason);
 };
 
+// True when `directory` is the default one over `store` (make_store_directory): the engine's own
+// client and contact tables, which the engine may change (src/auth/store_directory.cpp).
+bool is_store_directory(const Directory& directory, const Store& store);
+
 // The public view of a stored session (src/auth/sessions.cpp).
 SessionInfo session_info(const Session& s);
 

@@ -1,9 +1,11 @@
-// start_login and verify_login: the two steps of a one-time-code login (docs/concepts.md).
+// start_login and verify_login: the two steps of a one-time-code login (docs/concepts.md), and the
+// pieces of a one-time code they share with a contact change (auth/codes.hpp).
 #include <algorithm>
 #include <functional>
 
 #include <fmt/format.h>
 
+#include "auth/codes.hpp"
 #include "auth/engine_impl.hpp"
 #include "auth/messages.hpp"
 #include "auth/owners.hpp"
@@ -11,10 +13,15 @@
 #include "identity/identity.hpp"
 
 namespace sesame {
+namespace codes {
 namespace {
 
 constexpr const char* kVerifyFailed =
     "that code did not work: enter the most recent code you received, or ask for a new one";
+
+}  // namespace
+
+Status verify_failed() { return {Code::verify_failed, kVerifyFailed}; }
 
 Status rate_limited(const throttle::Refusal& r) {
     std::string message;
@@ -28,12 +35,6 @@ Status rate_limited(const throttle::Refusal& r) {
     st.with_retry_after(r.retry_after);
     return st;
 }
-
-// Where a code for this channel comes from, or the reason there is none.
-struct Sender {
-    std::string from;
-    std::string missing_reason;
-};
 
 Result<Sender> sender_for(Store& store, Id agency_id, Channel channel) {
     Sender s;
@@ -60,6 +61,180 @@ Status channel_unavailable(const std::string& reason) {
 }
 
 bool simulated(const Agency& a) { return a.send_mode == SendMode::simulate || a.environment == Environment::staging; }
+
+Result<std::optional<throttle::Refusal>> send_refusal(Engine::Impl& im, const Agency& agency, const PortalSettings& s,
+                                                      const identity::Identifier& id, UnixTime now) {
+    Store& store = *im.store;
+    const std::string& dest = id.value;
+    const bool sms = id.kind == ContactKind::phone;
+    using Check = std::function<Result<std::optional<throttle::Refusal>>()>;
+    const Check checks[] = {
+        [&] { return throttle::locked(store, agency.id, dest, now, s.contact_failure_limit); },
+        [&] { return throttle::full(store, throttle::cooldown_key(agency.id, dest), now, s.resend_cooldown_seconds, 1, "cooldown"); },
+        [&] { return throttle::full(store, throttle::hour_key(agency.id, dest), now, 3600, s.sends_per_hour, "hourly_quota"); },
+        [&] { return throttle::full(store, throttle::day_key(agency.id, dest), now, 86400, s.sends_per_day, "daily_quota"); },
+        [&]() -> Result<std::optional<throttle::Refusal>> {
+            if (!sms) return std::optional<throttle::Refusal>{};
+            const auto& allowed = agency.sms_countries;
+            const bool ok = allowed.empty() ? id.region == agency.default_region
+                                            : std::find(allowed.begin(), allowed.end(), id.region) != allowed.end();
+            if (ok) return std::optional<throttle::Refusal>{};
+            return std::optional<throttle::Refusal>{throttle::Refusal{"country_not_allowed", 0}};
+        },
+        [&]() -> Result<std::optional<throttle::Refusal>> {
+            if (!sms) return std::optional<throttle::Refusal>{};
+            auto r = throttle::full(store, throttle::sms_hour_key(agency.id), now, 3600, agency.sms_per_hour_limit, "sms_breaker");
+            if (r && *r) {
+                AuditEvent alert{0, agency.id, now, "system", "sms.breaker", fmt::format("agency:{}", agency.id),
+                                 "tripped", "sms_breaker", "",
+                                 fmt::format("{} text messages in the last hour reached the limit of {}; SMS codes are paused",
+                                             agency.sms_per_hour_limit, agency.sms_per_hour_limit)};
+                im.audit(alert);
+            }
+            return r;
+        },
+    };
+    for (const auto& check : checks) {
+        auto r = check();
+        if (!r) return r.status();
+        if (*r) return r;
+    }
+    return std::optional<throttle::Refusal>{};
+}
+
+Status count_send(Store& store, Id agency_id, const std::string& dest, const PortalSettings& s, UnixTime now,
+                  bool sms) {
+    for (const auto& [key, window] : {std::pair{throttle::cooldown_key(agency_id, dest), std::int64_t{s.resend_cooldown_seconds}},
+                                      std::pair{throttle::hour_key(agency_id, dest), std::int64_t{3600}},
+                                      std::pair{throttle::day_key(agency_id, dest), std::int64_t{86400}}}) {
+        auto b = store.bump_counter(key, now, window);
+        if (!b) return b.status();
+    }
+    if (sms) {
+        auto b = store.bump_counter(throttle::sms_hour_key(agency_id), now, 3600);
+        if (!b) return b.status();
+    }
+    return {};
+}
+
+Result<std::string> send_code(Engine::Impl& im, const Portal& portal, const Agency& agency, Challenge& c,
+                              std::string_view mac_subject, std::string_view language, const std::string& from) {
+    Store& store = *im.store;
+    const PortalSettings& s = portal.settings;
+    std::string code = crypto::generate_code(*im.random, s.code_digits);
+    c.mac = crypto::otp_mac(im.keys, c.id, mac_subject, code);
+
+    auto tmpl = messages::choose(store, agency.id, c.channel, language, s.default_language);
+    if (!tmpl) {
+        crypto::wipe(code);
+        return tmpl.status();
+    }
+    messages::Rendered text = messages::render(
+        *tmpl, {code, portal.name, agency.name, s.host, (s.code_ttl_seconds + 59) / 60});
+
+    Message m;
+    m.agency_id = agency.id;
+    m.direction = Direction::outbound;
+    m.channel = c.channel;
+    m.to = c.destination;
+    m.from = from;
+    m.subject = text.subject;
+    m.created_at = m.updated_at = c.created_at;
+    const bool simulate = simulated(agency);
+    if (simulate) {
+        // Kept whole: reading the code from the feed is the documented way to test (SECURITY.md 11).
+        m.status = MessageStatus::simulated;
+        m.content = text.body;
+    } else {
+        m.status = MessageStatus::queued;
+        m.content = messages::redact(text.body, code);
+        m.sealed = crypto::seal(im.keys, text.body);
+    }
+    crypto::wipe(text.body);
+    crypto::wipe(code);
+
+    auto message_id = store.begin_challenge(c, m);
+    if (!message_id) return message_id.status();
+    SESAME_TRY(count_send(store, agency.id, c.destination, s, c.created_at, c.channel == Channel::sms));
+
+    std::string outcome = simulate ? "simulated" : "queued";
+    if (!simulate && im.options.deliver_immediately) {
+        auto delivered = im.deliver(*message_id);
+        if (!delivered) return delivered.status();
+        outcome = std::string(to_string(*delivered));
+    }
+    return outcome;
+}
+
+std::string contact_change_subject(std::string_view destination) {
+    return "contact-change\n" + std::string(destination);
+}
+
+Result<std::string> check_code(Engine::Impl& im, const PortalSettings& s, const Challenge& ch, const std::string& code,
+                               std::string_view mac_subject, const std::string& audit_target,
+                               const RequestInfo& request) {
+    Store& store = *im.store;
+    const UnixTime now = im.now();
+
+    // The attempt is counted before anything is compared, in the statement that enforces the cap.
+    auto attempt = store.register_attempt(ch.id);
+    if (!attempt) {
+        if (attempt.code() != Code::not_found) return attempt.status();
+        auto again = store.get_challenge(ch.id);
+        if (!again) return again.code() == Code::not_found ? std::string("unknown_challenge") : Result<std::string>(again.status());
+        return std::string(again->consumed_at ? "already_used" : again->superseded_at ? "superseded" : "attempts_exhausted");
+    }
+
+    const std::string failure_key = throttle::failure_key(ch.agency_id, ch.destination);
+    auto count_failure = [&]() -> Status {
+        auto f = store.bump_counter(failure_key, now, 0);
+        if (!f) return f.status();
+        if (f->count >= s.contact_failure_limit) {
+            AuditEvent locked{0, ch.agency_id, now, "system", "login.locked", audit_target, "locked", "contact_locked", request.ip,
+                              fmt::format("{} consecutive failures; locked for {} s", f->count,
+                                          throttle::lockout_seconds(f->count, s.contact_failure_limit))};
+            im.audit(locked);
+        }
+        return {};
+    };
+
+    auto lock = throttle::locked(store, ch.agency_id, ch.destination, now, s.contact_failure_limit);
+    if (!lock) return lock.status();
+    if (*lock) return std::string("contact_locked");
+
+    auto digits = crypto::normalize_code_input(code, s.code_digits);
+    if (!digits) {
+        SESAME_TRY(count_failure());
+        return std::string("malformed_code");
+    }
+    if (now >= ch.expires_at) {
+        crypto::wipe(*digits);
+        return std::string("expired");
+    }
+    if (ch.decoy) {
+        crypto::wipe(*digits);
+        return std::string("decoy");
+    }
+    const bool match = crypto::otp_verify(im.keys, ch.mac, ch.id, mac_subject, *digits);
+    crypto::wipe(*digits);
+    if (!match) {
+        SESAME_TRY(count_failure());
+        return std::string("wrong_code");
+    }
+    auto consumed = store.consume_challenge(ch.id, now);
+    if (!consumed) return consumed.status();
+    if (!*consumed) return std::string("already_used");
+    SESAME_TRY(store.reset_counter(failure_key));
+    return std::string();
+}
+
+}  // namespace codes
+
+namespace {
+
+using codes::channel_unavailable;
+using codes::rate_limited;
+using codes::sender_for;
 
 // One visitor call: its audit event, filled in as the call learns more, and the one way every
 // refusal is recorded. The first refusal of both steps is the same: login is off for the portal.
@@ -119,38 +294,9 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
     ev.detail = fmt::format("{} {}", to_string(channel), identity::mask(id->kind, dest));
 
     // Throttles before anything is looked up or queued (SECURITY.md 10).
-    using Check = std::function<Result<std::optional<throttle::Refusal>>()>;
-    const Check checks[] = {
-        [&] { return throttle::locked(store, agency->id, dest, now, s.contact_failure_limit); },
-        [&] { return throttle::full(store, throttle::cooldown_key(agency->id, dest), now, s.resend_cooldown_seconds, 1, "cooldown"); },
-        [&] { return throttle::full(store, throttle::hour_key(agency->id, dest), now, 3600, s.sends_per_hour, "hourly_quota"); },
-        [&] { return throttle::full(store, throttle::day_key(agency->id, dest), now, 86400, s.sends_per_day, "daily_quota"); },
-        [&]() -> Result<std::optional<throttle::Refusal>> {
-            if (channel != Channel::sms) return std::optional<throttle::Refusal>{};
-            const auto& allowed = agency->sms_countries;
-            const bool ok = allowed.empty() ? id->region == agency->default_region
-                                            : std::find(allowed.begin(), allowed.end(), id->region) != allowed.end();
-            if (ok) return std::optional<throttle::Refusal>{};
-            return std::optional<throttle::Refusal>{throttle::Refusal{"country_not_allowed", 0}};
-        },
-        [&]() -> Result<std::optional<throttle::Refusal>> {
-            if (channel != Channel::sms) return std::optional<throttle::Refusal>{};
-            auto r = throttle::full(store, throttle::sms_hour_key(agency->id), now, 3600, agency->sms_per_hour_limit, "sms_breaker");
-            if (r && *r) {
-                AuditEvent alert{0, agency->id, now, "system", "sms.breaker", fmt::format("agency:{}", agency->id),
-                                 "tripped", "sms_breaker", "",
-                                 fmt::format("{} text messages in the last hour reached the limit of {}; SMS codes are paused",
-                                             agency->sms_per_hour_limit, agency->sms_per_hour_limit)};
-                im.audit(alert);
-            }
-            return r;
-        },
-    };
-    for (const auto& check : checks) {
-        auto r = check();
-        if (!r) return r.status();
-        if (*r) return refuse(rate_limited(**r), (*r)->reason);
-    }
+    auto refusal = codes::send_refusal(im, *agency, s, *id, now);
+    if (!refusal) return refusal.status();
+    if (*refusal) return refuse(rate_limited(**refusal), (*refusal)->reason);
 
     const bool uniform = s.unknown_contact_response == UnknownContactResponse::uniform;
     auto sender = sender_for(store, agency->id, channel);
@@ -173,16 +319,6 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
     c.expires_at = now + s.code_ttl_seconds;
     LoginStarted started{c.id, channel, identity::mask(id->kind, dest), c.expires_at, now + s.resend_cooldown_seconds};
 
-    auto bump_send_counters = [&]() -> Status {
-        for (const auto& [key, window] : {std::pair{throttle::cooldown_key(agency->id, dest), std::int64_t{s.resend_cooldown_seconds}},
-                                          std::pair{throttle::hour_key(agency->id, dest), std::int64_t{3600}},
-                                          std::pair{throttle::day_key(agency->id, dest), std::int64_t{86400}}}) {
-            auto b = store.bump_counter(key, now, window);
-            if (!b) return b.status();
-        }
-        return {};
-    };
-
     if (owners->clients.empty()) {
         const std::string reason = owners->any_contact ? owners->ineligible_reason : "contact_not_found";
         if (!uniform) {
@@ -201,7 +337,7 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
         c.mac.assign(noise.begin(), noise.end());
         auto begun = store.begin_challenge(c, std::nullopt);
         if (!begun) return begun.status();
-        SESAME_TRY(bump_send_counters());
+        SESAME_TRY(codes::count_send(store, agency->id, dest, s, now, false));
         ev.outcome = "ok";
         ev.reason = "decoy:" + reason;
         ev.target += " challenge:" + c.id;
@@ -210,49 +346,9 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
     }
     if (sender->from.empty()) return refuse(channel_unavailable(sender->missing_reason), sender->missing_reason);
 
-    std::string code = crypto::generate_code(*im.random, s.code_digits);
-    c.mac = crypto::otp_mac(im.keys, c.id, dest, code);
-
-    auto tmpl = messages::choose(store, agency->id, channel, owners->clients.front().language, s.default_language);
-    if (!tmpl) return tmpl.status();
-    messages::Rendered text = messages::render(
-        *tmpl, {code, portal->name, agency->name, s.host, (s.code_ttl_seconds + 59) / 60});
-
-    Message m;
-    m.agency_id = agency->id;
-    m.direction = Direction::outbound;
-    m.channel = channel;
-    m.to = dest;
-    m.from = sender->from;
-    m.subject = text.subject;
-    m.created_at = m.updated_at = now;
-    const bool simulate = simulated(*agency);
-    if (simulate) {
-        // Kept whole: reading the code from the feed is the documented way to test (SECURITY.md 11).
-        m.status = MessageStatus::simulated;
-        m.content = text.body;
-    } else {
-        m.status = MessageStatus::queued;
-        m.content = messages::redact(text.body, code);
-        m.sealed = crypto::seal(im.keys, text.body);
-    }
-    crypto::wipe(text.body);
-    crypto::wipe(code);
-
-    auto message_id = store.begin_challenge(c, m);
-    if (!message_id) return message_id.status();
-    SESAME_TRY(bump_send_counters());
-    if (channel == Channel::sms) {
-        auto b = store.bump_counter(throttle::sms_hour_key(agency->id), now, 3600);
-        if (!b) return b.status();
-    }
-
-    ev.reason = simulate ? "simulated" : "queued";
-    if (!simulate && im.options.deliver_immediately) {
-        auto delivered = im.deliver(*message_id);
-        if (!delivered) return delivered.status();
-        ev.reason = std::string(to_string(*delivered));
-    }
+    auto outcome = codes::send_code(im, *portal, *agency, c, dest, owners->clients.front().language, sender->from);
+    if (!outcome) return outcome.status();
+    ev.reason = std::move(*outcome);
     ev.outcome = "ok";
     ev.target += " challenge:" + c.id;
     im.audit(ev);
@@ -272,7 +368,7 @@ Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& chal
     VisitorCall call(im, *portal, "login.verify", request);
     AuditEvent& ev = call.ev;
     auto refuse = [&](Status st, std::string reason) { return call.refuse(std::move(st), std::move(reason)); };
-    auto fail = [&](std::string reason) { return refuse({Code::verify_failed, kVerifyFailed}, std::move(reason)); };
+    auto fail = [&](std::string reason) { return refuse(codes::verify_failed(), std::move(reason)); };
 
     SESAME_TRY(call.refuse_if_disabled(*portal));
     auto ip = throttle::hit(store, throttle::ip_verify_key(request.ip), now, s.ip_verify_window_seconds,
@@ -287,56 +383,14 @@ Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& chal
     if (!ch) return ch.code() == Code::not_found ? fail("unknown_challenge") : ch.status();
     if (ch->portal_id != portal->id) return fail("unknown_challenge");
     ev.target += " challenge:" + ch->id;
+    // A code sent to confirm a contact change never logs anyone in.
+    auto change = store.get_contact_change(ch->id);
+    if (change) return fail("contact_change_challenge");
+    if (change.code() != Code::not_found) return change.status();
 
-    // The attempt is counted before anything is compared, in the statement that enforces the cap.
-    auto attempt = store.register_attempt(ch->id);
-    if (!attempt) {
-        if (attempt.code() != Code::not_found) return attempt.status();
-        auto again = store.get_challenge(ch->id);
-        if (!again) return again.code() == Code::not_found ? fail("unknown_challenge") : again.status();
-        return fail(again->consumed_at ? "already_used" : again->superseded_at ? "superseded" : "attempts_exhausted");
-    }
-
-    const std::string failure_key = throttle::failure_key(ch->agency_id, ch->destination);
-    auto count_failure = [&]() -> Status {
-        auto f = store.bump_counter(failure_key, now, 0);
-        if (!f) return f.status();
-        if (f->count >= s.contact_failure_limit) {
-            AuditEvent locked{0, ch->agency_id, now, "system", "login.locked", ev.target, "locked", "contact_locked", request.ip,
-                              fmt::format("{} consecutive failures; locked for {} s", f->count,
-                                          throttle::lockout_seconds(f->count, s.contact_failure_limit))};
-            im.audit(locked);
-        }
-        return {};
-    };
-
-    auto lock = throttle::locked(store, ch->agency_id, ch->destination, now, s.contact_failure_limit);
-    if (!lock) return lock.status();
-    if (*lock) return fail("contact_locked");
-
-    auto digits = crypto::normalize_code_input(code, s.code_digits);
-    if (!digits) {
-        SESAME_TRY(count_failure());
-        return fail("malformed_code");
-    }
-    if (now >= ch->expires_at) {
-        crypto::wipe(*digits);
-        return fail("expired");
-    }
-    if (ch->decoy) {
-        crypto::wipe(*digits);
-        return fail("decoy");
-    }
-    const bool match = crypto::otp_verify(im.keys, ch->mac, ch->id, ch->destination, *digits);
-    crypto::wipe(*digits);
-    if (!match) {
-        SESAME_TRY(count_failure());
-        return fail("wrong_code");
-    }
-    auto consumed = store.consume_challenge(ch->id, now);
-    if (!consumed) return consumed.status();
-    if (!*consumed) return fail("already_used");
-    SESAME_TRY(store.reset_counter(failure_key));
+    auto checked = codes::check_code(im, s, *ch, code, ch->destination, ev.target, request);
+    if (!checked) return checked.status();
+    if (!checked->empty()) return fail(std::move(*checked));
 
     auto owners = owners::find(*im.directory, ch->agency_id, ch->destination);
     if (!owners) return owners.status();

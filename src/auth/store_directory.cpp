@@ -55,11 +55,18 @@ public:
         return store_->list_documents(client_id);
     }
 
+    const Store* store() const { return store_.get(); }
+
 private:
     std::shared_ptr<Store> store_;
 };
 
 }  // namespace
+
+bool is_store_directory(const Directory& directory, const Store& store) {
+    const auto* own = dynamic_cast<const StoreDirectory*>(&directory);
+    return own && own->store() == &store;
+}
 
 std::shared_ptr<Directory> make_store_directory(std::shared_ptr<Store> store) {
     return std::make_shared<StoreDirectory>(std::move(store));

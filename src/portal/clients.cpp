@@ -7,9 +7,8 @@
 #include "portal/staff.hpp"
 
 namespace sesame {
-namespace {
 
-using portal::check_text;
+namespace portal {
 
 Status validate_client(const Client& c) {
     const std::pair<const char*, const std::string*> fields[] = {
@@ -28,6 +27,13 @@ Status validate_client(const Client& c) {
         return {Code::invalid_argument, "client.dob must be empty or a date written YYYY-MM-DD"};
     return {};
 }
+
+}  // namespace portal
+
+namespace {
+
+using portal::check_text;
+using portal::validate_client;
 
 // Field names only: a client's name or birth date has no place in the audit log.
 std::vector<std::string> client_changes(const Client& before, const Client& after) {

@@ -36,6 +36,10 @@ std::string join_fields(const std::vector<std::string>& fields);
 Status check_text(std::string_view field, std::string_view value, std::size_t max, bool required,
                   bool allow_newlines = false);
 
+// The checks of a client record (src/portal/clients.cpp): INVALID_ARGUMENT naming the field
+// ("client.dob must be ...") and its bound, or OK.
+Status validate_client(const Client& c);
+
 // Two lowercase ASCII letters (ISO 639-1 shape).
 bool is_language(std::string_view s);
 // YYYY-MM-DD naming a real day of the Gregorian calendar.

@@ -763,6 +763,8 @@ static void every_staff_call_at(sesame_engine *engine, const sesame_actor *actor
     EVERY(sesame_gated_resource_update(out, engine, actor, "{\"id\":1,\"requires_login\":true}"));
     EVERY(sesame_gated_resource_get(out, engine, actor, 1));
     EVERY(sesame_gated_resource_list(out, engine, actor, 1));
+    EVERY(sesame_profile_policy_set(out, engine, actor, 1, "{\"email\":\"editable\"}"));
+    EVERY(sesame_profile_policy_get(out, engine, actor, 1));
     if (!null_out) {
         EVERY(sesame_template_set(engine, actor,
                                   "{\"agency_id\":1,\"channel\":\"sms\",\"language\":\"en\",\"body\":\"{code}\"}"));

@@ -595,6 +595,7 @@ public:
             }
             r.counters = static_cast<std::int64_t>(
                 std::erase_if(counters_, [&](const auto& kv) { return kv.second.last_at <= counter_cutoff; }));
+            std::erase_if(contact_changes_, [&](const auto& kv) { return !challenges_.count(kv.first); });
             return r;
         });
     }
@@ -965,6 +966,50 @@ public:
         });
     }
 
+    // ---- profile: policy rules and pending contact changes ------------------------------------
+    Status put_profile_policy(Id portal_id, const std::vector<ProfileFieldRule>& rules) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (!portals_.count(portal_id)) return missing("portal");
+            std::map<std::string, FieldPolicy> replacement;
+            for (const auto& r : rules) replacement[r.field] = r.policy;
+            profile_policies_[portal_id] = std::move(replacement);
+            return {};
+        });
+    }
+
+    Result<std::vector<ProfileFieldRule>> get_profile_policy(Id portal_id) override {
+        return guarded([&]() -> Result<std::vector<ProfileFieldRule>> {
+            std::lock_guard lock(mu_);
+            if (!portals_.count(portal_id)) return missing("portal");
+            std::vector<ProfileFieldRule> out;
+            auto it = profile_policies_.find(portal_id);
+            if (it != profile_policies_.end())
+                for (const auto& [field, policy] : it->second) out.push_back({field, policy});
+            return out;
+        });
+    }
+
+    Status insert_contact_change(const ContactChange& change) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (!portals_.count(change.portal_id)) return missing("portal");
+            if (!clients_.count(change.client_id)) return missing("client");
+            if (contact_changes_.count(change.challenge_id)) return taken("a contact change for that challenge");
+            contact_changes_.emplace(change.challenge_id, change);
+            return {};
+        });
+    }
+
+    Result<ContactChange> get_contact_change(const std::string& challenge_id) override {
+        return guarded([&]() -> Result<ContactChange> {
+            std::lock_guard lock(mu_);
+            auto it = contact_changes_.find(challenge_id);
+            if (it == contact_changes_.end()) return missing("contact change");
+            return it->second;
+        });
+    }
+
 private:
     // Caller holds mu_. (portal, kind, slug) names one resource: free unless another row holds it.
     Status resource_key_free(const GatedResource& r) const {
@@ -1048,6 +1093,8 @@ private:
     std::map<Id, DocumentFile> document_files_;
     std::map<Id, SidebarItem> sidebar_items_;
     std::map<Id, GatedResource> gated_resources_;
+    std::map<Id, std::map<std::string, FieldPolicy>> profile_policies_;
+    std::map<std::string, ContactChange> contact_changes_;
 };
 
 }  // namespace

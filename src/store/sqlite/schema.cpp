@@ -317,12 +317,36 @@ CREATE TABLE dashboard_templates (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 6: the client's own profile. A portal's profile policy, one row per field staff set,
+// and the contact changes waiting for the code sent to the new value, keyed by their challenge.
+constexpr const char* kVersion6 = R"sql(
+CREATE TABLE profile_policies (
+    portal_id  INTEGER NOT NULL REFERENCES portals (id),
+    field      TEXT NOT NULL,
+    policy     TEXT NOT NULL,
+    PRIMARY KEY (portal_id, field)
+);
+
+CREATE TABLE contact_changes (
+    challenge_id        TEXT PRIMARY KEY,
+    agency_id           INTEGER NOT NULL,
+    portal_id           INTEGER NOT NULL REFERENCES portals (id),
+    client_id           INTEGER NOT NULL REFERENCES clients (id),
+    session_id          TEXT NOT NULL,
+    kind                TEXT NOT NULL,
+    value               TEXT NOT NULL,
+    replaces_contact_id INTEGER,
+    created_at          INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
     {4, kVersion4},
     {5, kVersion5},
+    {6, kVersion6},
 };
 
 constexpr const char* kRestore =

@@ -526,6 +526,23 @@ DashboardTemplate read_dashboard(const Stmt& st) {
     return t;
 }
 
+#define CHANGE_COLS \
+    "challenge_id, agency_id, portal_id, client_id, session_id, kind, value, replaces_contact_id, created_at"
+
+ContactChange read_contact_change(const Stmt& st) {
+    ContactChange c;
+    c.challenge_id = st.text(0);
+    c.agency_id = st.i64(1);
+    c.portal_id = st.i64(2);
+    c.client_id = st.i64(3);
+    c.session_id = st.text(4);
+    c.kind = st.word<ContactKind>(5);
+    c.value = st.text(6);
+    c.replaces_contact_id = st.opt_i64(7);
+    c.created_at = st.i64(8);
+    return c;
+}
+
 // Every row the statement yields.
 template <class Read>
 auto all_rows(Stmt& st, Read read) -> Result<std::vector<decltype(read(st))>> {
@@ -1034,6 +1051,11 @@ public:
             if (!counters) return counters.status();
             SESAME_TRY(counters->bind(1, counter_cutoff).run());
             r.counters = counters->changes();
+
+            auto changes = Stmt::prepare(c, "DELETE FROM contact_changes WHERE challenge_id NOT IN "
+                                            "(SELECT id FROM challenges)");
+            if (!changes) return changes.status();
+            SESAME_TRY(changes->run());
             return r;
         });
     }
@@ -1354,6 +1376,57 @@ public:
         });
     }
 
+    // ---- profile: policy rules and pending contact changes ------------------------------------
+    Status put_profile_policy(Id portal_id, const std::vector<ProfileFieldRule>& rules) override {
+        return write([&](Connection& c) -> Status {
+            SESAME_TRY(portal_exists(c, portal_id));
+            auto clear = Stmt::prepare(c, "DELETE FROM profile_policies WHERE portal_id = ?1");
+            if (!clear) return clear.status();
+            SESAME_TRY(clear->bind(1, portal_id).run());
+            for (const auto& r : rules) {
+                auto st = Stmt::prepare(c, "INSERT OR REPLACE INTO profile_policies (portal_id, field, policy) "
+                                           "VALUES (?1, ?2, ?3)");
+                if (!st) return st.status();
+                SESAME_TRY(st->bind(1, portal_id).bind(2, r.field).bind(3, to_string(r.policy)).run());
+            }
+            return {};
+        });
+    }
+
+    Result<std::vector<ProfileFieldRule>> get_profile_policy(Id portal_id) override {
+        return read([&](Connection& c) -> Result<std::vector<ProfileFieldRule>> {
+            SESAME_TRY(portal_exists(c, portal_id));
+            auto st = Stmt::prepare(c, "SELECT field, policy FROM profile_policies WHERE portal_id = ?1 "
+                                       "ORDER BY field");
+            if (!st) return st.status();
+            return all_rows(st->bind(1, portal_id), [](const Stmt& row) {
+                return ProfileFieldRule{row.text(0), row.word<FieldPolicy>(1)};
+            });
+        });
+    }
+
+    Status insert_contact_change(const ContactChange& ch) override {
+        return write([&](Connection& c) -> Status {
+            auto id = insert(c, "INSERT INTO contact_changes (" CHANGE_COLS ") "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                             [&](Stmt& st) {
+                                 st.bind(1, ch.challenge_id).bind(2, ch.agency_id).bind(3, ch.portal_id);
+                                 st.bind(4, ch.client_id).bind(5, ch.session_id).bind(6, to_string(ch.kind));
+                                 st.bind(7, ch.value).bind(8, ch.replaces_contact_id).bind(9, ch.created_at);
+                             },
+                             "adding a contact change");
+            return id.status();
+        });
+    }
+
+    Result<ContactChange> get_contact_change(const std::string& challenge_id) override {
+        return read([&](Connection& c) -> Result<ContactChange> {
+            auto st = Stmt::prepare(c, "SELECT " CHANGE_COLS " FROM contact_changes WHERE challenge_id = ?1");
+            if (!st) return st.status();
+            return one_row(st->bind(1, challenge_id), read_contact_change, "contact change");
+        });
+    }
+
     Result<std::string> pragma(const std::string& name) {
         return read([&](Connection& c) -> Result<std::string> {
             if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_'; }))
@@ -1466,6 +1539,16 @@ private:
         SESAME_TRY(st->run());
         if (st->changes() == 0) return Status(Code::not_found, std::string("no such ") + what);
         return {};
+    }
+
+    // NOT_FOUND unless the portal exists.
+    static Status portal_exists(Connection& c, Id portal_id) {
+        auto st = Stmt::prepare(c, "SELECT 1 FROM portals WHERE id = ?1");
+        if (!st) return st.status();
+        auto row = st->bind(1, portal_id).step();
+        if (!row) return row.status();
+        if (!*row) return Status(Code::not_found, "no such portal");
+        return st->run();
     }
 
     static Result<Id> add_message(Connection& c, const Message& m) {
