@@ -1,0 +1,97 @@
+// Starting the portal server from a command line: shared by `sesame-portal` and `sesame serve`.
+#include "run.hpp"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "app.hpp"
+#include "config.hpp"
+#include "server.hpp"
+
+namespace {
+
+// The slug to serve: the configured one, or the database's only portal.
+std::string resolve_portal(sesame::Engine& engine, const std::string& configured) {
+    if (!configured.empty()) {
+        auto portal = engine.find_portal(configured);
+        if (!portal.ok())
+            throw std::runtime_error("portal \"" + configured + "\" is not in the database: check --portal");
+        return configured;
+    }
+    sesame::Actor root{"portal-server", 0, {}, true};
+    auto agencies = engine.list_agencies(root);
+    if (!agencies.ok()) throw std::runtime_error("cannot list the agencies: " + agencies.status().message());
+    std::vector<std::string> slugs;
+    for (const auto& a : *agencies) {
+        auto portals = engine.list_portals(root, a.id);
+        if (!portals.ok()) throw std::runtime_error("cannot list the portals: " + portals.status().message());
+        for (const auto& p : *portals) slugs.push_back(p.slug);
+    }
+    if (slugs.empty())
+        throw std::runtime_error("the database has no portal: create one first (e.g. `sesame init --demo`)");
+    if (slugs.size() > 1) {
+        std::string list;
+        for (const auto& s : slugs) list += (list.empty() ? "" : ", ") + s;
+        throw std::runtime_error("the database has several portals: choose one with --portal (" + list + ")");
+    }
+    return slugs.front();
+}
+
+}  // namespace
+
+namespace portal {
+
+int run(const std::vector<std::string>& args, const std::string& program) {
+    portal::Config config;
+    try {
+        config = portal::load_config(args);
+    } catch (const portal::ConfigError& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return 2;
+    }
+    if (config.help) {
+        std::cout << portal::help_text();
+        return 0;
+    }
+    portal::ServerOptions server_options;
+    server_options.address = config.address;
+    server_options.port = config.port;
+    server_options.threads = config.threads;
+    server_options.tls_cert = config.tls_cert;
+    server_options.tls_key = config.tls_key;
+    if (const std::string problem = portal::check_listen(server_options); !problem.empty()) {
+        std::cerr << program << ": " << problem << "\n";
+        return 2;
+    }
+    try {
+        auto store = sesame::open_sqlite_store({config.database});
+        if (!store.ok()) {
+            std::cerr << program << ": database \"" << config.database << "\": " << store.status().message() << "\n";
+            return 1;
+        }
+        sesame::EngineOptions engine_options;
+        engine_options.store = *store;
+        engine_options.key_file = config.key_file;
+        auto engine = sesame::Engine::open(std::move(engine_options));
+        if (!engine.ok()) {
+            std::cerr << program << ": " << engine.status().message() << "\n";
+            return 1;
+        }
+        portal::AppOptions app_options;
+        app_options.portal_slug = resolve_portal(**engine, config.portal);
+        app_options.tls = config.tls_cert.has_value();
+        app_options.staff_token = config.staff_token;
+        portal::App app(**engine, app_options);
+        portal::Server server(app, server_options);
+        std::cerr << "serving portal \"" << app_options.portal_slug << "\" on " << (app_options.tls ? "https" : "http")
+                  << "://" << config.address << ":" << server.port() << "/"
+                  << (config.staff_token ? " (staff area at /admin)" : "") << "\n";
+        server.run_until_signal();
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace portal
