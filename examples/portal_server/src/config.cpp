@@ -135,7 +135,7 @@ Config load_config(const std::vector<std::string>& args) {
     }
     if (config.database.empty()) throw ConfigError("database must be a file path, not empty");
     if (config.key_file.empty())
-        config.key_file = (std::filesystem::path(config.database).parent_path() / "sesame.key").string();
+        config.key_file = config.database + ".key";
     return config;
 }
 
@@ -148,7 +148,7 @@ std::string help_text() {
            "  --address IP             address        listen address (default 127.0.0.1; others need TLS)\n"
            "  --port N                 port           listen port (default 8080; 0 = any free port)\n"
            "  --db PATH                database       the SQLite database (default sesame.db)\n"
-           "  --key-file PATH          key_file       the master key file (default sesame.key next to the database)\n"
+           "  --key-file PATH          key_file       the master key file (default: the database path + .key)\n"
            "  --portal SLUG            portal         the portal to serve (default: the database's only portal)\n"
            "  --tls-cert PATH          tls_cert       PEM certificate chain; with --tls-key, serve HTTPS\n"
            "  --tls-key PATH           tls_key        PEM private key\n"

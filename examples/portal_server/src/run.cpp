@@ -1,6 +1,7 @@
 // Starting the portal server from a command line: shared by `sesame-portal` and `sesame serve`.
 #include "run.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 
@@ -62,6 +63,19 @@ int run(const std::vector<std::string>& args, const std::string& program) {
     if (const std::string problem = portal::check_listen(server_options); !problem.empty()) {
         std::cerr << program << ": " << problem << "\n";
         return 2;
+    }
+    // The server never creates a database or a key: an empty database has no portal to serve, and
+    // a new key beside an existing database would make its codes, sessions and contacts unusable.
+    std::error_code ec;
+    if (!std::filesystem::exists(config.database, ec)) {
+        std::cerr << program << ": no database at " << config.database
+                  << ": create one with `sesame --db " << config.database << " init --demo`, or pass --db PATH\n";
+        return 1;
+    }
+    if (!std::filesystem::exists(config.key_file, ec)) {
+        std::cerr << program << ": no key file at " << config.key_file
+                  << ": pass --key-file with the key this database was made with\n";
+        return 1;
     }
     try {
         auto store = sesame::open_sqlite_store({config.database});

@@ -74,7 +74,7 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
     CHECK(d.address == "127.0.0.1");
     CHECK(d.port == 8080);
     CHECK(d.database == "sesame.db");
-    CHECK(d.key_file == "sesame.key");
+    CHECK(d.key_file == "sesame.db.key");
     CHECK_FALSE(d.staff_token);
 
     const auto dir = sesame::test::test_directory();
@@ -87,7 +87,7 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
     auto c = load_config({"--config", path, "--port", "9100"});
     CHECK(c.port == 9100);
     CHECK(c.database == "/var/lib/sesame/db.sqlite");
-    CHECK(c.key_file == "/var/lib/sesame/sesame.key");
+    CHECK(c.key_file == "/var/lib/sesame/db.sqlite.key");
     CHECK(c.portal == "court");
     CHECK(c.threads == 3);
     REQUIRE(c.staff_token);
