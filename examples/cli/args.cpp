@@ -50,7 +50,9 @@ std::vector<std::string> extract_globals(int argc, char** argv, Globals& out) {
             }
             return false;
         };
-        if (take_value("--db", out.db) || take_value("--key-file", out.key_file)) continue;
+        if (take_value("--db", out.db) || take_value("--key-file", out.key_file) ||
+            take_value("--blob-dir", out.blob_dir))
+            continue;
         if (a == "--json") out.json = true;
         else if (a == "--help" || a == "-h") out.help = true;
         else if (a == "--version") out.version = true;
@@ -141,7 +143,7 @@ std::string command_help(const CommandSpec& spec) {
         for (const auto& o : spec.options)
             row(o.name + (o.value_name.empty() ? "" : " " + o.value_name), o.help + (o.required ? " (required)" : ""));
     }
-    out << "\nGlobal options: --db PATH, --key-file PATH, --json, --help (see `sesame --help`).\n";
+    out << "\nGlobal options: --db PATH, --key-file PATH, --blob-dir DIR, --json, --help (see `sesame --help`).\n";
     return out.str();
 }
 

@@ -3,7 +3,9 @@
 
 #include <map>
 #include <memory>
+#include <cstdint>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@ namespace cli {
 struct Globals {
     std::string db;
     std::string key_file;
+    std::string blob_dir;  // uploaded and attached files; default: the database path + ".files"
     bool json = false;
     bool help = false;
     bool version = false;
@@ -120,11 +123,31 @@ nlohmann::json to_json(const sesame::Client& c);
 nlohmann::json to_json(const sesame::Contact& c);
 nlohmann::json to_json(const sesame::SessionInfo& s);
 
-// ---- contacts.cpp -------------------------------------------------------------------------------
+nlohmann::json to_json(const sesame::Event& e);
+nlohmann::json to_json(const sesame::Case& c);
+nlohmann::json to_json(const sesame::Document& d);
 
-// The stored form of what a person typed, the way the engine stores contacts: a phone in any common
-// format (national numbers read with `default_region`) becomes E.164, an email is trimmed and
-// lower-cased. INVALID_ARGUMENT when it is neither.
+// ---- helpers.cpp --------------------------------------------------------------------------------
+
+// A whole number from 1 to `max`; UsageError naming `what` (an option or argument) otherwise.
+std::int64_t parse_positive(const std::string& text, const std::string& what, std::int64_t max);
+// An object id given as an option or argument.
+inline sesame::Id parse_id(const std::string& text, const std::string& what) {
+    return parse_positive(text, what, INT64_MAX);
+}
+// "Ann Example", or "client 3" when the client has no name.
+std::string client_name(const sesame::Client& c);
+// The date `days` days after today in the IANA time zone `zone` (UTC when the zone is unknown),
+// as YYYY-MM-DD.
+std::string local_date(sesame::UnixTime now, const std::string& zone, int days);
+
+// ---- demo.cpp -----------------------------------------------------------------------------------
+
+inline constexpr const char* kDemoSlug = "demo";
+
+// Creates the demo agency, portal, clients and their content (docs/cli.md, `init --demo`), filling
+// `j` and `text` with what was made.
+sesame::Status create_demo(Context& ctx, nlohmann::json& j, std::ostringstream& text);
 
 // ---- commands.cpp -------------------------------------------------------------------------------
 

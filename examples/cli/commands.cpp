@@ -18,27 +18,10 @@ using nlohmann::json;
 using sesame::Code;
 using sesame::Status;
 
-constexpr const char* kDemoSlug = "demo";
 constexpr const char* kUserAgent = "sesame-cli";
-
-std::int64_t parse_positive(const std::string& text, const std::string& what, std::int64_t max) {
-    std::int64_t v = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-    if (ec != std::errc() || ptr != end || v < 1 || v > max)
-        throw UsageError(what + " must be a whole number from 1 to " + std::to_string(max) + ", not '" + text + "'",
-                         "see `sesame --help`");
-    return v;
-}
 
 sesame::RequestInfo request_of(const Parsed& p) {
     return {p.has("--ip") ? p.get("--ip") : std::string("127.0.0.1"), kUserAgent};
-}
-
-std::string client_name(const sesame::Client& c) {
-    std::string name = c.first_name;
-    if (!c.last_name.empty()) name += (name.empty() ? "" : " ") + c.last_name;
-    return name.empty() ? "client " + std::to_string(c.id) : name;
 }
 
 // "Ann Example (client 3)" when the client can be read, else "client 3".
@@ -67,76 +50,6 @@ std::string session_text(Context& ctx, const sesame::SessionInfo& s) {
 }
 
 // ---- init ---------------------------------------------------------------------------------------
-
-Status create_demo(Context& ctx, json& j, std::ostringstream& text) {
-    auto& engine = *ctx.engine;
-    const auto& actor = ctx.actor;
-
-    sesame::Agency agency_in;
-    agency_in.name = "Demo County Court";
-    agency_in.time_zone = "America/Chicago";
-    agency_in.default_region = "US";
-    agency_in.environment = sesame::Environment::staging;
-    agency_in.send_mode = sesame::SendMode::simulate;
-    auto agency = engine.create_agency(actor, agency_in);
-    if (!agency) return agency.status();
-
-    auto phone = engine.add_agency_phone(actor, agency->id, "+15555550100", sesame::CarrierRegistration::complete);
-    if (!phone) return phone.status();
-    auto email = engine.add_agency_email(actor, agency->id, "notices@demo-court.example", "Demo County Court");
-    if (!email) return email.status();
-
-    sesame::Portal portal_in;
-    portal_in.agency_id = agency->id;
-    portal_in.name = "Demo Portal";
-    portal_in.slug = kDemoSlug;
-    portal_in.client_auth = sesame::ClientAuth::one_time_password;
-    portal_in.settings.host = "127.0.0.1";
-    auto portal = engine.create_portal(actor, portal_in);
-    if (!portal) return portal.status();
-
-    sesame::Client client_in;
-    client_in.agency_id = agency->id;
-    client_in.client_reference = "DEMO-1";
-    client_in.first_name = "Ann";
-    client_in.last_name = "Example";
-    client_in.language = "en";
-    auto client = engine.create_client(actor, client_in);
-    if (!client) return client.status();
-
-    auto phone_contact = engine.add_contact(actor, client->id, sesame::ContactKind::phone, "(555) 123-4567");
-    if (!phone_contact) return phone_contact.status();
-    auto email_contact = engine.add_contact(actor, client->id, sesame::ContactKind::email, "ann@example.org");
-    if (!email_contact) return email_contact.status();
-
-    j["created"] = true;
-    j["agency"] = to_json(*agency);
-    j["agency_phone"] = {{"id", phone->id},
-                         {"number", phone->number},
-                         {"registration", std::string(sesame::to_string(phone->registration))}};
-    j["agency_email"] = {{"id", email->id}, {"address", email->address}};
-    j["portal"] = to_json(*portal);
-    j["client"] = to_json(*client);
-    j["contacts"] = json::array({to_json(*phone_contact), to_json(*email_contact)});
-
-    text << "Created the demo:\n"
-         << "  agency   " << agency->id << "  " << agency->name << " (" << agency->time_zone << ", region "
-         << agency->default_region << ", " << sesame::to_string(agency->environment) << ", "
-         << sesame::to_string(agency->send_mode) << ")\n"
-         << "  phone    " << phone->id << "  " << phone->number << " (carrier registration "
-         << sesame::to_string(phone->registration) << ")\n"
-         << "  email    " << email->id << "  " << email->address << "\n"
-         << "  portal   " << portal->id << "  " << portal->name << " (slug " << portal->slug << ", client auth "
-         << sesame::to_string(portal->client_auth) << ", host " << portal->settings.host << ")\n"
-         << "  client   " << client->id << "  " << client_name(*client) << " (reference " << client->client_reference
-         << ", language " << client->language << ")\n"
-         << "  contact  " << phone_contact->id << "  " << phone_contact->value << " ("
-         << sesame::to_string(phone_contact->status) << ")\n"
-         << "  contact  " << email_contact->id << "  " << email_contact->value << " ("
-         << sesame::to_string(email_contact->status) << ")\n"
-         << "Next: sesame login start --portal " << kDemoSlug << " \"555.123.4567\"\n";
-    return Status::success();
-}
 
 Status cmd_init(Context& ctx, const Parsed& p) {
     json j = {{"db", ctx.globals.db},
@@ -505,14 +418,20 @@ const OptionSpec kIp{"--ip", "IP", false, "the visitor's IP address, for the per
 const std::vector<CommandSpec>& commands() {
     static const std::vector<CommandSpec> table = {
         {{"init"},
-         "Create or open the database and its key file; with --demo, add a demo agency, portal and client.",
+         "Create or open the database and its key file; with --demo, add a demo agency, portal and clients.",
          "The demo: agency \"Demo County Court\" (America/Chicago, region US, staging, simulate) with the phone\n"
          "+1 555 555 0100 (carrier registration complete) and the email notices@demo-court.example; portal\n"
-         "\"Demo Portal\", slug demo, client authentication one-time-password, host 127.0.0.1; client Ann\n"
-         "Example (reference DEMO-1, language en) with the phone (555) 123-4567 and the email ann@example.org.\n"
+         "\"Demo Portal\", slug demo, client authentication one-time-password, host 127.0.0.1; clients Ann\n"
+         "Example (DEMO-1, en, ann@example.org) and Ben Example (DEMO-2, es, ben@example.org) who share the\n"
+         "phone (555) 123-4567; Ann's \"Pretrial hearing\" in 7 days at 09:30 in Courtroom 3B, Ben's\n"
+         "\"Check-in appointment\" in 3 days at 14:00; Ann's case 2026-CR-0142 and her document \"Conditions\n"
+         "of release\" with a PDF attached (into --blob-dir); sidebar items Court information (public),\n"
+         "Hearing calendar and Check-in form (private); the calendar hearings and the form check-in behind\n"
+         "the login; English and Spanish dashboard templates; a profile policy (middle name and language\n"
+         "editable) and an upload policy (photos and documents up to 5 MB).\n"
          "Running it again is safe: when the slug demo is taken it says so and changes nothing.",
          {},
-         {{"--demo", "", false, "add the demo agency, portal and client"}},
+         {{"--demo", "", false, "add the demo agency, portal, clients and their content"}},
          cmd_init,
          DbUse::create},
         {{"login", "start"},

@@ -26,7 +26,7 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 std::string top_help() {
     std::ostringstream out;
-    out << "Usage: sesame [--db PATH] [--key-file PATH] [--json] COMMAND [ARGS...]\n\n"
+    out << "Usage: sesame [--db PATH] [--key-file PATH] [--blob-dir DIR] [--json] COMMAND [ARGS...]\n\n"
         << "Log a test client in to a Sesame portal from a terminal: start a login, read the simulated code\n"
         << "from the client's message feed, verify it, and check or end the session.\n\nCommands:\n";
     std::size_t width = 0;
@@ -38,6 +38,8 @@ std::string top_help() {
     out << "\nGlobal options (before or after the command):\n"
         << "  --db PATH        the SQLite database (default ./sesame.db, or $SESAME_DB)\n"
         << "  --key-file PATH  the master key file (default: the database path + \".key\", or $SESAME_KEY_FILE)\n"
+        << "  --blob-dir DIR   uploaded and attached files (default: the database path + \".files\", or\n"
+        << "                   $SESAME_BLOB_DIR)\n"
         << "  --json           print one JSON object per command, on one line, on stdout\n"
         << "  -h, --help       this help, or a command's help (`sesame login start --help`)\n"
         << "  --version        print the version\n\n"
@@ -107,6 +109,7 @@ int run(int argc, char** argv) {
     std::vector<std::string> rest = cli::extract_globals(argc, argv, g);
     g.db = !g.db.empty() ? g.db : env_or("SESAME_DB", "./sesame.db");
     g.key_file = !g.key_file.empty() ? g.key_file : env_or("SESAME_KEY_FILE", g.db + ".key");
+    g.blob_dir = !g.blob_dir.empty() ? g.blob_dir : env_or("SESAME_BLOB_DIR", g.db + ".files");
 
     if (!rest.empty() && rest[0] == "help") {
         rest.erase(rest.begin());
@@ -174,6 +177,7 @@ int run(int argc, char** argv) {
     sesame::EngineOptions options;
     options.store = *store;
     options.key_file = g.key_file;
+    options.blob_dir = g.blob_dir;
     auto engine = sesame::Engine::open(std::move(options));
     if (!engine) {
         cli::report_failure(g, engine.status());

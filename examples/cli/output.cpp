@@ -138,7 +138,9 @@ json to_json(const sesame::Client& c) {
             {"agency_id", c.agency_id},
             {"client_reference", c.client_reference},
             {"first_name", c.first_name},
+            {"middle_name", c.middle_name},
             {"last_name", c.last_name},
+            {"dob", c.dob},
             {"language", c.language},
             {"status", c.status},
             {"archived", c.archived}};
@@ -160,6 +162,42 @@ json to_json(const sesame::SessionInfo& s) {
             {"idle_expires_at", iso_time(s.idle_expires_at)},
             {"expires_at", iso_time(s.absolute_expires_at)},
             {"assurance", s.assurance}};
+}
+
+json to_json(const sesame::Event& e) {
+    return {{"id", e.id},
+            {"client_id", e.client_id},
+            {"case_id", optional_id(e.case_id)},
+            {"date", e.date},
+            {"time", e.time},
+            {"type", e.type},
+            {"location", e.location},
+            {"judge", e.judge},
+            {"case_number", e.case_number},
+            {"status", e.status},
+            {"description", e.description}};
+}
+
+json to_json(const sesame::Case& c) {
+    return {{"id", c.id},
+            {"client_id", c.client_id},
+            {"case_number", c.case_number},
+            {"type", c.type},
+            {"charges", c.charges},
+            {"status", c.status},
+            {"description", c.description}};
+}
+
+json to_json(const sesame::Document& d) {
+    return {{"id", d.id},
+            {"client_id", d.client_id},
+            {"case_id", optional_id(d.case_id)},
+            {"event_id", optional_id(d.event_id)},
+            {"type", d.type},
+            {"name", d.name},
+            {"due_date", d.due_date},
+            {"uploaded_by", d.uploaded_by},
+            {"status", d.status}};
 }
 
 }  // namespace cli

@@ -77,8 +77,8 @@ expect_ok --json init --demo
 expect_eq "$(field .created)" false "second init --demo"
 
 expect_ok client list --json
-expect_eq "$(field '.clients | length')" 1 "clients after two init --demo"
-email_contact=$(field '.clients[0].contacts[] | select(.kind == "email") | .id')
+expect_eq "$(field '.clients | length')" 2 "clients after two init --demo (Ann and Ben)"
+email_contact=$(field '.clients[] | select(.first_name == "Ann") | .contacts[] | select(.kind == "email") | .id')
 [[ $email_contact =~ ^[0-9]+$ ]] || fail "no email contact id in client list"
 
 # ---- log in as the test client ----------------------------------------------------------------
@@ -114,15 +114,20 @@ expect_error 1 SESAME_E_VERIFY_FAILED login verify --portal demo --challenge "$c
 expect_ok login verify --portal demo --challenge "$challenge" --code "$code" --json
 token=$(field .token)
 [[ ${#token} -eq 43 ]] || fail "token is not 43 characters"
-client_id=$(field .client_id)
-[[ $client_id =~ ^[0-9]+$ ]] || fail "verify bound no client"
-expect_eq "$(field '.clients[0].display_name')" "Ann E." "client display name"
+# Ann and Ben share the demo phone: the person chooses which client to act for.
+expect_eq "$(field .client_id)" null "client bound when Ann and Ben share the phone"
+expect_eq "$(field '[.clients[].display_name] | sort | join(",")')" "Ann E.,Ben E." "clients sharing the demo phone"
+client_id=$(field '.clients[] | select(.display_name == "Ann E.") | .client_id')
+[[ $client_id =~ ^[0-9]+$ ]] || fail "verify listed no client id for Ann"
 expect_eq "$(field .assurance)" aal1 "assurance"
 [[ $err == *secret* ]] || fail "verify --json gave no secrecy warning on stderr"
 [[ $(field .session_id) != "$token" ]] || fail "the session id is the token"
 
 # The code works once.
 expect_error 1 SESAME_E_VERIFY_FAILED login verify --portal demo --challenge "$challenge" --code "$code"
+
+expect_ok session select --portal demo --token "$token" --client "$client_id" --json
+expect_eq "$(field .client_id)" "$client_id" "client after choosing Ann"
 
 expect_ok session check --portal demo --token "$token" --json
 expect_eq "$(field .client_id)" "$client_id" "session check client"
@@ -144,10 +149,10 @@ expect_error 1 SESAME_E_CONTACT_INELIGIBLE login start --portal demo ann@example
 expect_ok contact set-status "$email_contact" valid
 
 # ---- one email, two clients: the person chooses -------------------------------------------------
-expect_ok client add --first Ben --last Example --email "Ann@Example.org" --json
+expect_ok client add --first Cy --last Example --email "Ann@Example.org" --json
 ben=$(field .client.id)
 [[ $ben =~ ^[0-9]+$ && $ben != "$client_id" ]] || fail "client add gave no new client id"
-expect_eq "$(field '.contacts[0].value')" ann@example.org "Ben's email, normalised"
+expect_eq "$(field '.contacts[0].value')" ann@example.org "Cy's email, normalised"
 
 expect_ok login start --portal demo ann@example.org --json
 expect_eq "$(field .channel)" email "login start by email"
@@ -195,7 +200,7 @@ expect_error 2 "unknown command" frobnicate
 expect_error 2 "unknown option" feed --portal demo --colour red ann@example.org
 expect_error 2 "sesame login" login
 expect_error 2 "one-time-password" portal set-auth demo sometimes
-expect_error 2 "--phone or --email" client add --first Cy --last Example
+expect_error 2 "--phone or --email" client add --first Di --last Example
 expect_ok login start --help
 [[ $out == *"Usage: sesame login start"* ]] || fail "login start --help shows no usage"
 expect_ok --help
