@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct Globals {
     std::string db;
     std::string key_file;
     std::string blob_dir;  // uploaded and attached files; default: the database path + ".files"
+    bool blob_dir_given = false;  // --blob-dir or $SESAME_BLOB_DIR was set, not the default
     bool json = false;
     bool help = false;
     bool version = false;
@@ -63,6 +65,7 @@ struct Context {
     Globals globals;
     std::unique_ptr<sesame::Engine> engine;
     sesame::Actor actor;  // the super-admin actor "cli": a local operator owns the database file
+    int exit_code = 0;    // set by a command that succeeds in part (import with skipped rows)
 };
 
 using Handler = sesame::Status (*)(Context&, const Parsed&);
@@ -81,6 +84,9 @@ struct CommandSpec {
     std::vector<OptionSpec> options;
     Handler handler = nullptr;
     DbUse db = DbUse::existing;
+    // Every argument after the command words goes to the handler unparsed, as positionals (serve
+    // hands them to the portal server); --help reaches the handler as Globals::help.
+    bool passthrough = false;
 };
 
 // ---- args.cpp -----------------------------------------------------------------------------------
@@ -140,6 +146,20 @@ std::string client_name(const sesame::Client& c);
 // The date `days` days after today in the IANA time zone `zone` (UTC when the zone is unknown),
 // as YYYY-MM-DD.
 std::string local_date(sesame::UnixTime now, const std::string& zone, int days);
+
+// ---- rows.cpp -----------------------------------------------------------------------------------
+
+enum class RowKind { client, contact, event };
+// Deletes the rows, in this order, in one transaction of the database file at `db_path`: all or
+// nothing. NOT_FOUND for a row that is not there; FAILED_PRECONDITION for one that other records
+// still refer to.
+sesame::Status delete_rows(const std::string& db_path, const std::vector<std::pair<RowKind, sesame::Id>>& rows);
+// Records a change made by delete_rows in the audit log (actor "cli", outcome ok).
+void audit_cli_change(Context& ctx, sesame::Id agency_id, const std::string& action, const std::string& target);
+
+// ---- manage.cpp ---------------------------------------------------------------------------------
+
+const std::vector<CommandSpec>& management_commands();
 
 // ---- demo.cpp -----------------------------------------------------------------------------------
 

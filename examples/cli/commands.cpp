@@ -415,7 +415,26 @@ const OptionSpec kIp{"--ip", "IP", false, "the visitor's IP address, for the per
 
 }  // namespace
 
+const std::vector<CommandSpec>& base_commands();
+
 const std::vector<CommandSpec>& commands() {
+    static const std::vector<CommandSpec> table = [] {
+        std::vector<CommandSpec> all = base_commands();
+        for (const auto* extra : {&management_commands()})
+            all.insert(all.end(), extra->begin(), extra->end());
+        // Listed by group, in the order each group first appears: `portal list` next to `portal set-auth`.
+        std::vector<std::string> groups;
+        for (const auto& c : all)
+            if (std::find(groups.begin(), groups.end(), c.path[0]) == groups.end()) groups.push_back(c.path[0]);
+        std::stable_sort(all.begin(), all.end(), [&](const CommandSpec& a, const CommandSpec& b) {
+            return std::find(groups.begin(), groups.end(), a.path[0]) < std::find(groups.begin(), groups.end(), b.path[0]);
+        });
+        return all;
+    }();
+    return table;
+}
+
+const std::vector<CommandSpec>& base_commands() {
     static const std::vector<CommandSpec> table = {
         {{"init"},
          "Create or open the database and its key file; with --demo, add a demo agency, portal and clients.",

@@ -109,7 +109,9 @@ int run(int argc, char** argv) {
     std::vector<std::string> rest = cli::extract_globals(argc, argv, g);
     g.db = !g.db.empty() ? g.db : env_or("SESAME_DB", "./sesame.db");
     g.key_file = !g.key_file.empty() ? g.key_file : env_or("SESAME_KEY_FILE", g.db + ".key");
-    g.blob_dir = !g.blob_dir.empty() ? g.blob_dir : env_or("SESAME_BLOB_DIR", g.db + ".files");
+    if (g.blob_dir.empty()) g.blob_dir = env_or("SESAME_BLOB_DIR", "");
+    g.blob_dir_given = !g.blob_dir.empty();
+    if (!g.blob_dir_given) g.blob_dir = g.db + ".files";
 
     if (!rest.empty() && rest[0] == "help") {
         rest.erase(rest.begin());
@@ -142,12 +144,28 @@ int run(int argc, char** argv) {
         throw UsageError("`sesame " + group + "` needs a subcommand: " + subcommand_list(group),
                          "see `sesame " + group + " --help`");
     }
-    if (g.help) {
+    if (g.help && !spec->passthrough) {
         std::cout << cli::command_help(*spec);
         return 0;
     }
     if (g.version) throw UsageError("--version takes no command", "run `sesame --version` alone");
-    const cli::Parsed parsed = cli::parse_command(*spec, rest);
+    cli::Parsed parsed;
+    if (spec->passthrough) {
+        parsed.positionals = rest;
+        if (!parsed.positionals.empty() && parsed.positionals.front() == "--") parsed.positionals.erase(parsed.positionals.begin());
+    } else {
+        parsed = cli::parse_command(*spec, rest);
+    }
+    if (spec->db == cli::DbUse::none) {
+        cli::Context ctx;
+        ctx.globals = g;
+        const sesame::Status st = spec->handler(ctx, parsed);
+        if (!st.ok()) {
+            cli::report_failure(g, st);
+            return 1;
+        }
+        return ctx.exit_code;
+    }
 
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -194,7 +212,7 @@ int run(int argc, char** argv) {
         cli::report_failure(g, st);
         return 1;
     }
-    return 0;
+    return ctx.exit_code;
 }
 
 }  // namespace
