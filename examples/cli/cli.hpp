@@ -157,11 +157,11 @@ sesame::Status delete_rows(const std::string& db_path, const std::vector<std::pa
 // Records a change made by delete_rows in the audit log (actor "cli", outcome ok).
 void audit_cli_change(Context& ctx, sesame::Id agency_id, const std::string& action, const std::string& target);
 
-// ---- manage.cpp, data.cpp ---------------------------------------------------------------------
+// ---- manage.cpp, data.cpp, serve.cpp ------------------------------------------------------------
 
 const std::vector<CommandSpec>& management_commands();
 const std::vector<CommandSpec>& data_commands();
-
+const std::vector<CommandSpec>& serve_commands();
 
 // ---- demo.cpp -----------------------------------------------------------------------------------
 

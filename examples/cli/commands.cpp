@@ -420,7 +420,7 @@ const std::vector<CommandSpec>& base_commands();
 const std::vector<CommandSpec>& commands() {
     static const std::vector<CommandSpec> table = [] {
         std::vector<CommandSpec> all = base_commands();
-        for (const auto* extra : {&management_commands(), &data_commands()})
+        for (const auto* extra : {&management_commands(), &data_commands(), &serve_commands()})
             all.insert(all.end(), extra->begin(), extra->end());
         // Listed by group, in the order each group first appears: `portal list` next to `portal set-auth`.
         std::vector<std::string> groups;
