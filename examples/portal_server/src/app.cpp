@@ -53,7 +53,7 @@ App::App(sesame::Engine& engine, AppOptions options) : engine_(engine), options_
     randombytes_buf(csrf_key_.data(), csrf_key_.size());
     staff_.id = "portal-server";
     staff_.super_admin = true;
-    add_routes(router_, admin_enabled());
+    add_routes(router_, options_);
     if (!options_.tls) {
         std::cerr << "WARNING: plain HTTP: cookies are sent without the Secure attribute and without the __Host- "
                      "prefix. Use this only on this computer (loopback); serve real visitors over TLS.\n";

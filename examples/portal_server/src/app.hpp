@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "http.hpp"
 #include "i18n.hpp"
+#include "sesame/clock.hpp"
 #include "sesame/engine.hpp"
 
 namespace portal {
@@ -40,6 +42,9 @@ struct AppOptions {
     bool tls = false;                        // Secure cookies, __Host- names and HSTS
     std::optional<std::string> staff_token;  // the /admin area is off without one
     std::size_t max_pending_logins = 10000;  // the oldest are dropped beyond this
+    // --test-clock: the engine's clock, which POST /admin/test-clock moves forward. Needs a staff
+    // token (the route exists only in the admin area).
+    std::shared_ptr<sesame::FakeClock> test_clock;
 };
 
 // A login between start_login and verify_login, kept on the server under a random cookie. It
@@ -97,6 +102,8 @@ public:
 
     // ---- the admin area -----------------------------------------------------------------------
     bool admin_enabled() const { return options_.staff_token.has_value(); }
+    // The clock that /admin/test-clock moves, or nullptr without --test-clock.
+    sesame::FakeClock* test_clock() const { return admin_enabled() ? options_.test_clock.get() : nullptr; }
     bool staff_token_matches(std::string_view candidate) const;  // constant time (sodium_memcmp)
     std::string add_admin_session();
     bool admin_session_ok(const std::string& id);
@@ -130,6 +137,6 @@ private:
 };
 
 // Registers every page (routes.cpp): one line per route.
-void add_routes(Router& router, bool admin_enabled);
+void add_routes(Router& router, const AppOptions& options);
 
 }  // namespace portal

@@ -4,7 +4,8 @@
 
 namespace portal {
 
-void add_routes(Router& router, bool admin_enabled) {
+void add_routes(Router& router, const AppOptions& options) {
+    const bool admin_enabled = options.staff_token.has_value();
     router.add("GET", "/static/portal.css", pages::stylesheet);
     router.add("GET", "/static/resend.js", pages::countdown_script);
 
@@ -28,6 +29,7 @@ void add_routes(Router& router, bool admin_enabled) {
         router.add("POST", "/admin/clients", pages::admin_create_client);
         router.add("GET", "/admin/client", pages::admin_client_page);
         router.add("POST", "/admin/contacts", pages::admin_add_contact);
+        if (options.test_clock) router.add("POST", "/admin/test-clock", pages::admin_test_clock);
     }
 }
 

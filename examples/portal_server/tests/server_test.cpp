@@ -138,7 +138,7 @@ TEST_CASE("channel unavailable is said plainly") {
     c.last_name = "Oak";
     c = w.must(w.engine->create_client(w.root, c));
     (void)w.must(w.engine->add_contact(w.root, c.id, sesame::ContactKind::phone, "(555) 222-3333"));
-    w.app = std::make_unique<App>(*w.engine, AppOptions{"probation", false, std::nullopt, 100});
+    w.app = std::make_unique<App>(*w.engine, AppOptions{"probation", false, std::nullopt, 100, nullptr});
     ServerOptions s;
     s.port = 0;
     s.threads = 1;
@@ -413,7 +413,7 @@ TEST_CASE("admin: wrong token refused; right token manages the portal and shows 
 
 TEST_CASE("over TLS: __Host- cookies with Secure, and HSTS") {
     World w;
-    App app(*w.engine, AppOptions{"demo", true, std::nullopt, 100});
+    App app(*w.engine, AppOptions{"demo", true, std::nullopt, 100, nullptr});
     Request req;
     req.method = "GET";
     req.path = "/";

@@ -75,6 +75,8 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
     CHECK(d.port == 8080);
     CHECK(d.database == "sesame.db");
     CHECK(d.key_file == "sesame.db.key");
+    CHECK(d.blob_dir == "sesame.db.files");
+    CHECK_FALSE(d.test_clock);
     CHECK_FALSE(d.staff_token);
 
     const auto dir = sesame::test::test_directory();
@@ -88,6 +90,8 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
     CHECK(c.port == 9100);
     CHECK(c.database == "/var/lib/sesame/db.sqlite");
     CHECK(c.key_file == "/var/lib/sesame/db.sqlite.key");
+    CHECK(c.blob_dir == "/var/lib/sesame/db.sqlite.files");
+    CHECK(load_config({"--db", "x.db", "--blob-dir", "/srv/files"}).blob_dir == "/srv/files");
     CHECK(c.portal == "court");
     CHECK(c.threads == 3);
     REQUIRE(c.staff_token);
@@ -121,6 +125,21 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
         out << "{not json";
     }
     CHECK(message({"--config", path}).find("not valid JSON") != std::string::npos);
+    {
+        std::ofstream out(path);
+        out << R"({"blob_dir": "/srv/blobs", "test_clock": true, "staff_token": "0123456789abcdef-long"})";
+    }
+    auto t = load_config({"--config", path});
+    CHECK(t.blob_dir == "/srv/blobs");
+    CHECK(t.test_clock);
+    CHECK(message({"--config", path, "--address", "0.0.0.0"}).find("--test-clock is for tests on this computer") !=
+          std::string::npos);
+    CHECK(message({"--test-clock"}).find("--test-clock needs a staff token") != std::string::npos);
+    {
+        std::ofstream out(path);
+        out << R"({"test_clock": "yes"})";
+    }
+    CHECK(message({"--config", path}).find("\"test_clock\" must be true or false") != std::string::npos);
     std::filesystem::remove(path);
 }
 

@@ -48,5 +48,6 @@ Response admin_send_mode(App& app, const Request& request);     // POST /admin/s
 Response admin_create_client(App& app, const Request& request); // POST /admin/clients
 Response admin_client_page(App& app, const Request& request);   // GET /admin/client?id=N
 Response admin_add_contact(App& app, const Request& request);   // POST /admin/contacts
+Response admin_test_clock(App& app, const Request& request);    // POST /admin/test-clock (--test-clock)
 
 }  // namespace portal::pages
