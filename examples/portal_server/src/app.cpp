@@ -221,7 +221,7 @@ Response App::page(Lang lang, const std::string& title, const std::string& body,
     p.countdown_script = countdown;
     Response r;
     r.status = status;
-    r.body = render_page(p);
+    r.page = std::move(p);
     return r;
 }
 
@@ -273,6 +273,11 @@ Response App::handle(const Request& request) {
     Response r;
     try {
         r = route(request);
+        if (r.page) {
+            r.page->nav = sidebar(request);
+            r.body = render_page(*r.page);
+            r.page.reset();
+        }
     } catch (const std::exception& e) {
         std::cerr << "error: " << request.method << " " << request.path << ": " << e.what() << "\n";
         r = Response{};
@@ -282,6 +287,20 @@ Response App::handle(const Request& request) {
     }
     add_security_headers(r);
     return r;
+}
+
+std::vector<NavLink> App::sidebar(const Request& request) {
+    std::vector<NavLink> links;
+    auto portal_row = portal();
+    if (!portal_row.ok()) return links;
+    const std::string token = cookie(request, CookieKind::session);
+    auto items = engine_.sidebar(portal_row->id, token.empty() ? std::nullopt : std::optional<std::string>(token));
+    if (!items.ok()) {
+        std::cerr << "error: sidebar: " << sesame::code_name(items.code()) << "\n";
+        return links;
+    }
+    for (const auto& item : *items) links.push_back({item.title, item.link});
+    return links;
 }
 
 }  // namespace portal

@@ -110,8 +110,11 @@ public:
     void erase_admin_session(const std::string& id);
 
     // ---- page helpers -------------------------------------------------------------------------
+    // The sidebar items this request may see (Engine::sidebar with its session cookie, if any).
+    std::vector<NavLink> sidebar(const Request& request);
     // The visitor's language before login: ?lang= or the form's lang, else the portal's default.
     Lang visitor_lang(const Request& request, const sesame::Portal& portal) const;
+    // A page laid out by handle(), which adds the sidebar.
     Response page(Lang lang, const std::string& title, const std::string& body, int status = 200,
                   const std::string& switch_href = {}, bool countdown = false);
     Response forbidden(Lang lang);

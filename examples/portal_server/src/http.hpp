@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "html.hpp"
+
 namespace portal {
 
 struct Request {
@@ -31,6 +33,9 @@ struct Response {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers, Set-Cookie included
     bool no_store = false;  // authenticated content: Cache-Control: no-store
+    // A page still to be laid out: App::handle adds the sidebar the request may see and renders
+    // it into `body`.
+    std::optional<Page> page;
 
     Response& header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

@@ -90,6 +90,7 @@ constexpr Text kTexts[] = {
     {"not_found_text", "There is no page at this address.", "No hay ninguna página en esta dirección."},
     {"home_link", "Go to the start page", "Ir a la página de inicio"},
     {"bad_request_title", "Request not understood", "Solicitud no entendida"},
+    {"nav_label", "Portal links", "Enlaces del portal"},
 };
 
 const Text& find(std::string_view key) {

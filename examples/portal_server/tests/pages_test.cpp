@@ -68,3 +68,62 @@ TEST_CASE("test clock: no route without --test-clock") {
     CHECK_FALSE(has(r.body, "Test clock"));
     CHECK(b.submit(r, "/admin/test-clock", {{"advance", "60"}}).status == 404);
 }
+
+namespace {
+
+// Sidebar items like the demo's: one public, two private.
+void add_sidebar(World& w) {
+    auto item = [&](const std::string& title, const std::string& link, int order, sesame::Visibility visibility) {
+        sesame::SidebarItem i;
+        i.portal_id = w.portal.id;
+        i.title = title;
+        i.link = link;
+        i.order = order;
+        i.visibility = visibility;
+        (void)World::must(w.engine->create_sidebar_item(w.root, i));
+    };
+    item("Court information", "/", 1, sesame::Visibility::public_);
+    item("Hearing calendar", "/calendars/hearings", 2, sesame::Visibility::private_);
+    item("Check-in <form>", "/forms/check-in", 3, sesame::Visibility::private_);
+}
+
+// Signs Ann in through the code in her feed; returns the dashboard.
+Reply sign_in(World& w, Browser& b) {
+    const Reply verify = start_login(b);
+    const Reply done = b.submit(verify, "/verify", {{"code", w.feed_code(w.ann)}});
+    REQUIRE(done.status == 303);
+    const Reply dash = b.get(done.header("Location"));
+    REQUIRE(dash.status == 200);
+    return dash;
+}
+
+}  // namespace
+
+TEST_CASE("sidebar: public items on every page, private ones only with a live session") {
+    World w;
+    add_sidebar(w);
+    AppOptions o;
+    o.staff_token = kStaffToken;
+    Browser b(w.start(o));
+    for (const std::string path : {"/", "/?lang=es", "/nowhere", "/admin"}) {
+        const Reply r = b.get(path);
+        CAPTURE(path);
+        CHECK(has(r.body, "<nav class=\"sidebar\" aria-label="));
+        CHECK(has(r.body, "<a href=\"/\">Court information</a>"));
+        CHECK_FALSE(has(r.body, "Hearing calendar"));
+        CHECK_FALSE(has(r.body, "/forms/check-in"));
+    }
+    CHECK(has(b.get("/?lang=es").body, "aria-label=\"Enlaces del portal\""));
+
+    const Reply dash = sign_in(w, b);
+    CHECK(has(dash.body, "<a href=\"/\">Court information</a>"));
+    CHECK(has(dash.body, "<a href=\"/calendars/hearings\">Hearing calendar</a>"));
+    CHECK(has(dash.body, "<a href=\"/forms/check-in\">Check-in &lt;form&gt;</a>"));
+    CHECK(has(b.get("/nowhere").body, "Hearing calendar"));
+
+    // A forged or dead session cookie shows only the public items.
+    b.jar["sesame"] = "not-a-session";
+    const Reply forged = b.get("/nowhere");
+    CHECK(has(forged.body, "Court information"));
+    CHECK_FALSE(has(forged.body, "Hearing calendar"));
+}

@@ -46,6 +46,14 @@ TEST_CASE("layout: html lang, viewport, one stylesheet, language switch") {
     CHECK(html.find("<title>T&lt;1&gt; – Court &amp; Co</title>") != std::string::npos);
     CHECK(html.find("href=\"/?lang=en\">English</a>") != std::string::npos);
     CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<nav") == std::string::npos);  // no sidebar items, no <nav>
+
+    p.nav = {{"Court \"info\"", "/"}, {"Forms", "https://example.gov/a?b=1&c=2"}};
+    const std::string with_nav = render_page(p);
+    CHECK(with_nav.find("<nav class=\"sidebar\" aria-label=\"Enlaces del portal\">") != std::string::npos);
+    CHECK(with_nav.find("<li><a href=\"/\">Court &quot;info&quot;</a></li>") != std::string::npos);
+    CHECK(with_nav.find("href=\"https://example.gov/a?b=1&amp;c=2\"") != std::string::npos);
+    CHECK(with_nav.find("</nav>\n<main") != std::string::npos);
 }
 
 TEST_CASE("today: UTC dates across days, leap years and before 1970") {
