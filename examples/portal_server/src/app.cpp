@@ -38,14 +38,29 @@ void Router::add(std::string method, std::string path, Handler handler) {
     routes_[{std::move(method), std::move(path)}] = std::move(handler);
 }
 
+namespace {
+bool route_matches(const std::string& route, const std::string& path) {
+    if (route == path) return true;
+    if (route.size() < 2 || route.compare(route.size() - 2, 2, "/*") != 0) return false;
+    const std::size_t prefix = route.size() - 1;  // keeps the "/"
+    return path.size() > prefix && path.compare(0, prefix, route, 0, prefix) == 0 &&
+           path.find('/', prefix) == std::string::npos;
+}
+}  // namespace
+
 const Handler* Router::find(const std::string& method, const std::string& path, bool& path_known) const {
     path_known = false;
+    const Handler* wildcard = nullptr;
     for (const auto& [key, handler] : routes_) {
-        if (key.second != path) continue;
-        path_known = true;
-        if (key.first == method) return &handler;
+        if (key.second == path) {
+            path_known = true;
+            if (key.first == method) return &handler;
+        } else if (route_matches(key.second, path)) {
+            path_known = true;
+            if (key.first == method) wildcard = &handler;
+        }
     }
-    return nullptr;
+    return wildcard;
 }
 
 App::App(sesame::Engine& engine, AppOptions options) : engine_(engine), options_(std::move(options)) {

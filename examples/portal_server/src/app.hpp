@@ -27,6 +27,8 @@ class App;
 using Handler = std::function<Response(App&, const Request&)>;
 
 // Path and method to handler. A known path with another method answers 405, an unknown one 404.
+// A path ending in "/*" ("/documents/*") matches that prefix followed by one non-empty segment
+// without a further "/"; exact paths win over it.
 class Router {
 public:
     void add(std::string method, std::string path, Handler handler);

@@ -65,7 +65,6 @@ constexpr Text kTexts[] = {
     {"choose_button", "Continue", "Continuar"},
     {"err_choose_none", "Choose your name from the list.", "Elija su nombre de la lista."},
     {"dashboard_title", "Your portal", "Su portal"},
-    {"welcome", "Hello, {name}.", "Hola, {name}."},
     {"events_heading", "Upcoming dates", "Próximas fechas"},
     {"no_events", "You have no upcoming dates.", "No tiene fechas próximas."},
     {"cases_heading", "Your cases", "Sus casos"},
@@ -90,6 +89,7 @@ constexpr Text kTexts[] = {
     {"not_found_text", "There is no page at this address.", "No hay ninguna página en esta dirección."},
     {"home_link", "Go to the start page", "Ir a la página de inicio"},
     {"bad_request_title", "Request not understood", "Solicitud no entendida"},
+    {"download_hint", "download, {size}", "descargar, {size}"},
     {"nav_label", "Portal links", "Enlaces del portal"},
 };
 

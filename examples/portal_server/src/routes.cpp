@@ -17,6 +17,7 @@ void add_routes(Router& router, const AppOptions& options) {
     router.add("GET", "/choose", pages::choose_page);
     router.add("POST", "/choose", pages::choose_submit);
     router.add("GET", "/dashboard", pages::dashboard_page);
+    router.add("GET", "/documents/*", pages::document_download);
     router.add("POST", "/logout", pages::logout_submit);
 
     // Without a staff token the admin area does not exist: its paths answer 404.

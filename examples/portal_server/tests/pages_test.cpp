@@ -127,3 +127,78 @@ TEST_CASE("sidebar: public items on every page, private ones only with a live se
     CHECK(has(forged.body, "Court information"));
     CHECK_FALSE(has(forged.body, "Hearing calendar"));
 }
+
+namespace {
+
+// The smallest file the engine takes as a PDF ("%PDF-" first).
+std::vector<std::uint8_t> pdf_bytes() {
+    const std::string text = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    return {text.begin(), text.end()};
+}
+
+sesame::Document add_document(World& w, const sesame::Client& c, const std::string& name, bool with_file) {
+    sesame::Document d;
+    d.client_id = c.id;
+    d.name = name;
+    d.type = "order";
+    d = World::must(w.engine->create_document(w.root, d));
+    if (with_file) (void)World::must(w.engine->attach_document_file(w.root, d.id, "Conditions of release.pdf", pdf_bytes()));
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("dashboard: the portal's merge-tag template first, then dates, cases and documents with downloads") {
+    World w;
+    (void)World::must(w.engine->set_dashboard_template(w.root, w.portal.id, "en",
+                                                        "Welcome back, [ClientFirstName]! <b>not markup</b>"));
+    const auto with_file = add_document(w, w.ann, "Conditions of release", true);
+    const auto without_file = add_document(w, w.ann, "Proof of address", false);
+    sesame::Client ben = w.make_client("Ben", "Other");
+    const auto bens = add_document(w, ben, "Ben's order", true);
+    Browser b(w.start());
+
+    CHECK(b.get("/documents/" + std::to_string(with_file.id)).header("Location") == "/?next=/documents/" +
+                                                                                      std::to_string(with_file.id));
+    const Reply dash = sign_in(w, b);
+    CHECK(has(dash.body, "<div class=\"dashboard\" lang=\"en\">Welcome back, Ann! &lt;b&gt;not markup&lt;/b&gt;</div>"));
+    const auto template_at = dash.body.find("Welcome back");
+    const auto events_at = dash.body.find("<h2 id=\"events\">");
+    CHECK(template_at < events_at);
+    CHECK(events_at < dash.body.find("<h2 id=\"cases\">"));
+    CHECK(dash.body.find("<h2 id=\"cases\">") < dash.body.find("<h2 id=\"documents\">"));
+    CHECK(has(dash.body, "<a href=\"/documents/" + std::to_string(with_file.id) + "\">Conditions of release</a>"));
+    CHECK(has(dash.body, "<td>Proof of address</td>"));  // no file, no link
+    CHECK_FALSE(has(dash.body, "/documents/" + std::to_string(without_file.id) + "\""));
+
+    const Reply file = b.get("/documents/" + std::to_string(with_file.id));
+    CHECK(file.status == 200);
+    CHECK(file.header("Content-Type") == "application/pdf");
+    CHECK(file.header("Content-Disposition") ==
+          "attachment; filename=\"Conditions of release.pdf\"; filename*=UTF-8''Conditions%20of%20release.pdf");
+    CHECK(file.header("X-Content-Type-Options") == "nosniff");
+    CHECK(file.header("Cache-Control") == "no-store");
+    const auto expected = pdf_bytes();
+    CHECK(file.body == std::string(expected.begin(), expected.end()));
+
+    CHECK(b.get("/documents/" + std::to_string(without_file.id)).status == 404);
+    CHECK(b.get("/documents/" + std::to_string(bens.id)).status == 404);  // another client's: as missing
+    CHECK(b.get("/documents/abc").status == 404);
+    CHECK(b.get("/documents/-1").status == 404);
+    CHECK(b.get("/documents/1/2").status == 404);
+}
+
+TEST_CASE("dashboard in Spanish: the client's language picks the Spanish template") {
+    World w;
+    (void)World::must(w.engine->set_dashboard_template(w.root, w.portal.id, "es", "Bienvenido, [ClientFirstName]."));
+    sesame::Client ana = w.make_client("Ana", "Ruiz", "es");
+    (void)World::must(w.engine->add_contact(w.root, ana.id, sesame::ContactKind::email, "ana@example.org"));
+    Browser b(w.start());
+    const Reply verify = start_login(b, "ana@example.org");
+    const Reply done = b.submit(verify, "/verify", {{"code", w.feed_code(ana)}});
+    REQUIRE(done.status == 303);
+    const Reply dash = b.get("/dashboard");
+    CHECK(has(dash.body, "<html lang=\"es\">"));
+    CHECK(has(dash.body, "Bienvenido, Ana."));
+    CHECK(has(dash.body, "Próximas fechas"));
+}

@@ -127,6 +127,14 @@ struct World {
     static constexpr const char* kPhone = "(555) 123-4567";
 
     sesame::test::TempDb db{"portal"};
+    // The engine's blob directory beside the database, removed with everything in it.
+    struct BlobDir {
+        std::string path;
+        ~BlobDir() {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+        }
+    } blobs{db.str() + ".files"};
     std::shared_ptr<sesame::FakeClock> clock = std::make_shared<sesame::FakeClock>();
     std::unique_ptr<sesame::Engine> engine;
     sesame::Actor root{"root", 0, {}, true};
@@ -144,6 +152,7 @@ struct World {
         o.master_key = std::vector<std::uint8_t>(32, 7);
         o.clock = clock;
         o.random = std::make_shared<FixedRandom>();
+        o.blob_dir = blobs.path;
         auto e = sesame::Engine::open(std::move(o));
         REQUIRE_MESSAGE(e.ok(), e.status().message());
         engine = std::move(*e);

@@ -8,12 +8,6 @@ namespace portal::pages {
 
 namespace {
 
-Response signed_out(App& app) {
-    Response r = redirect("/");
-    r.header("Set-Cookie", app.clear_cookie(CookieKind::session));
-    return r;
-}
-
 Response render(App& app, Lang lang, const std::string& token, const std::vector<sesame::ClientChoice>& choices,
                 const std::string& error, int status) {
     std::string body = "<h1>" + escape(tr(lang, "choose_title")) + "</h1>\n";
