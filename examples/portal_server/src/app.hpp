@@ -61,6 +61,7 @@ struct PendingLogin {
     sesame::UnixTime resend_after = 0;
     std::int32_t max_attempts = 5;      // the portal's, when the code was sent
     std::int32_t wrong_tries = 0;       // wrong codes entered for the current code
+    std::string next;                   // where to go after sign-in (checked by pages::safe_next), or ""
 };
 
 enum class CookieKind { session, login, admin };

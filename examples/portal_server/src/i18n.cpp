@@ -90,6 +90,12 @@ constexpr Text kTexts[] = {
     {"home_link", "Go to the start page", "Ir a la página de inicio"},
     {"bad_request_title", "Request not understood", "Solicitud no entendida"},
     {"download_hint", "download, {size}", "descargar, {size}"},
+    {"gated_unavailable_title", "Not available", "No disponible"},
+    {"gated_unavailable_text", "This page needs sign-in, and sign-in is not offered on this portal right now. Contact the agency.",
+     "Esta página requiere iniciar sesión, y este portal no ofrece inicio de sesión en este momento. Comuníquese con la agencia."},
+    {"calendar_sign_in", "Sign in to see your own dates", "Inicie sesión para ver sus propias fechas"},
+    {"form_text", "{agency} provides this form. Ask them how to fill it in and return it.",
+     "{agency} ofrece este formulario. Pregúnteles cómo llenarlo y entregarlo."},
     {"nav_label", "Portal links", "Enlaces del portal"},
 };
 

@@ -202,3 +202,109 @@ TEST_CASE("dashboard in Spanish: the client's language picks the Spanish templat
     CHECK(has(dash.body, "Bienvenido, Ana."));
     CHECK(has(dash.body, "Próximas fechas"));
 }
+
+namespace {
+
+void add_gated(World& w, sesame::ResourceKind kind, const std::string& slug, const std::string& title, bool login) {
+    sesame::GatedResource g;
+    g.portal_id = w.portal.id;
+    g.kind = kind;
+    g.slug = slug;
+    g.title = title;
+    g.requires_login = login;
+    (void)World::must(w.engine->create_gated_resource(w.root, g));
+}
+
+}  // namespace
+
+TEST_CASE("gated calendars and forms: login required sends to sign-in with ?next=, and back after verify") {
+    World w;
+    add_gated(w, sesame::ResourceKind::calendar, "hearings", "Hearing calendar", true);
+    add_gated(w, sesame::ResourceKind::form, "check-in", "Check-in form", true);
+    add_gated(w, sesame::ResourceKind::calendar, "holidays", "Court holidays", false);
+    sesame::Event e;
+    e.client_id = w.ann.id;
+    e.date = "2026-01-08";
+    e.time = "09:30";
+    e.type = "Pretrial hearing";
+    e.location = "Courtroom 3B";
+    (void)World::must(w.engine->create_event(w.root, e));
+    Browser b(w.start());
+
+    Reply r = b.get("/calendars/hearings");
+    CHECK(r.status == 303);
+    CHECK(r.header("Location") == "/?next=/calendars/hearings");
+    CHECK(b.get("/forms/check-in").header("Location") == "/?next=/forms/check-in");
+    CHECK(b.get("/calendars/nope").status == 404);
+    CHECK(b.get("/forms/hearings").status == 404);  // a calendar's slug is not a form's
+    const Reply open = b.get("/calendars/holidays");
+    CHECK(open.status == 200);
+    CHECK(has(open.body, "<h1 id=\"resource-title\">Court holidays</h1>"));
+
+    const Reply home = b.get("/?next=/calendars/hearings");
+    CHECK(has(home.body, "<input type=\"hidden\" name=\"next\" value=\"/calendars/hearings\">"));
+    const Reply started = b.submit(home, "/login", {{"identifier", World::kPhone}, {"next", "/calendars/hearings"}});
+    REQUIRE(started.status == 303);
+    const Reply verify = b.get("/verify");
+    const Reply done = b.submit(verify, "/verify", {{"code", w.feed_code(w.ann)}});
+    CHECK(done.status == 303);
+    CHECK(done.header("Location") == "/calendars/hearings");
+    const Reply calendar = b.get("/calendars/hearings");
+    CHECK(calendar.status == 200);
+    CHECK(calendar.header("Cache-Control") == "no-store");
+    CHECK(has(calendar.body, "Hearing calendar"));
+    CHECK(has(calendar.body, "Courtroom 3B"));
+    const Reply form = b.get("/forms/check-in");
+    CHECK(form.status == 200);
+    CHECK(has(form.body, "County Court provides this form."));
+    // Signed in, the start page goes straight to a safe next.
+    CHECK(b.get("/?next=/forms/check-in").header("Location") == "/forms/check-in");
+    CHECK(b.get("/?next=//evil.example").header("Location") == "/dashboard");
+}
+
+TEST_CASE("gated: an unsafe next is dropped; several clients choose first, then land on next") {
+    World w;
+    add_gated(w, sesame::ResourceKind::calendar, "hearings", "Hearing calendar", true);
+    sesame::Client ben = w.make_client("Ben", "Lee", "es");
+    w.add_phone(ben, World::kPhone);
+    Browser b(w.start());
+
+    for (const std::string bad : {"//evil.example/x", "https://evil.example/", "/\\evil.example"}) {
+        CAPTURE(bad);
+        const Reply home = b.get("/?next=" + url_encode(bad));
+        CHECK_FALSE(has(home.body, "name=\"next\""));
+    }
+    // A forged form field is checked again on submit.
+    Reply home = b.get("/");
+    Reply started = b.submit(home, "/login", {{"identifier", World::kPhone}, {"next", "//evil.example/x"}});
+    REQUIRE(started.status == 303);
+    Reply verify = b.get("/verify");
+    Reply done = b.submit(verify, "/verify", {{"code", w.feed_code(w.ann)}});
+    CHECK(done.header("Location") == "/choose");
+
+    Browser c(b);
+    c.jar.clear();
+    w.clock->advance(120);  // past the resend cooldown of the first code
+    home = c.get("/?next=/calendars/hearings");
+    started = c.submit(home, "/login", {{"identifier", World::kPhone}, {"next", "/calendars/hearings"}});
+    verify = c.get("/verify");
+    done = c.submit(verify, "/verify", {{"code", w.feed_code(w.ann)}});
+    CHECK(done.header("Location") == "/choose?next=%2Fcalendars%2Fhearings");
+    const Reply choose = c.get(done.header("Location"));
+    CHECK(has(choose.body, "<input type=\"hidden\" name=\"next\" value=\"/calendars/hearings\">"));
+    const Reply chosen = c.submit(choose, "/choose", {{"client", std::to_string(ben.id)}, {"next", "/calendars/hearings"}});
+    CHECK(chosen.header("Location") == "/calendars/hearings");
+    const Reply calendar = c.get("/calendars/hearings");
+    CHECK(calendar.status == 200);
+    CHECK(has(calendar.body, "<html lang=\"es\">"));
+}
+
+TEST_CASE("gated: unavailable while the portal's Client Authentication is disabled") {
+    World w;
+    add_gated(w, sesame::ResourceKind::form, "check-in", "Check-in form", true);
+    w.settings([](sesame::Portal& p) { p.client_auth = sesame::ClientAuth::disabled; });
+    Browser b(w.start());
+    const Reply r = b.get("/forms/check-in");
+    CHECK(r.status == 403);
+    CHECK(has(r.body, "sign-in is not offered on this portal right now"));
+}

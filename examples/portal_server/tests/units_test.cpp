@@ -165,3 +165,23 @@ TEST_CASE("listen: plain HTTP only on loopback") {
     o.address = "portal.example.gov";
     CHECK(check_listen(o).find("is not an IP address") != std::string::npos);
 }
+
+TEST_CASE("next: only paths of this site come back from sign-in") {
+    using pages::safe_next;
+    CHECK(safe_next("/"));
+    CHECK(safe_next("/calendars/hearings"));
+    CHECK(safe_next("/forms/check-in?step=2"));
+    CHECK_FALSE(safe_next(""));
+    CHECK_FALSE(safe_next("//evil.example/"));
+    CHECK_FALSE(safe_next("/\\evil.example"));
+    CHECK_FALSE(safe_next("/a\\b"));
+    CHECK_FALSE(safe_next("https://evil.example/"));
+    CHECK_FALSE(safe_next("javascript:alert(1)"));
+    CHECK_FALSE(safe_next("calendars/hearings"));
+    CHECK_FALSE(safe_next("/a b"));
+    CHECK_FALSE(safe_next("/a\r\nSet-Cookie: x=1"));
+    CHECK_FALSE(safe_next("/" + std::string(600, 'a')));
+    CHECK(pages::login_with_next("/calendars/hearings") == "/?next=/calendars/hearings");
+    CHECK(pages::login_with_next("/forms/a b") == "/");
+    CHECK(pages::login_with_next("/dashboard") == "/");
+}

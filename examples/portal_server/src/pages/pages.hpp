@@ -73,6 +73,10 @@ Response dashboard_page(App& app, const Request& request);  // GET /dashboard
 Response document_download(App& app, const Request& request);  // GET /documents/<id>
 Response logout_submit(App& app, const Request& request);   // POST /logout
 
+// ---- calendars and forms behind Engine::can_access (gated.cpp) ---------------------------------
+Response calendar_page(App& app, const Request& request);  // GET /calendars/<slug>
+Response form_page(App& app, const Request& request);      // GET /forms/<slug>
+
 // ---- staff (admin.cpp) --------------------------------------------------------------------------
 Response admin_page(App& app, const Request& request);          // GET /admin
 Response admin_login(App& app, const Request& request);         // POST /admin/login
