@@ -19,6 +19,8 @@ void add_routes(Router& router, const AppOptions& options) {
     router.add("GET", "/dashboard", pages::dashboard_page);
     router.add("GET", "/documents/*", pages::document_download);
     router.add("POST", "/logout", pages::logout_submit);
+    router.add("GET", "/profile", pages::profile_page);
+    router.add("POST", "/profile", pages::profile_submit);
     router.add("GET", "/calendars/*", pages::calendar_page);
     router.add("GET", "/forms/*", pages::form_page);
 

@@ -308,3 +308,78 @@ TEST_CASE("gated: unavailable while the portal's Client Authentication is disabl
     CHECK(r.status == 403);
     CHECK(has(r.body, "sign-in is not offered on this portal right now"));
 }
+
+namespace {
+
+void demo_profile_policy(World& w) {
+    using sesame::FieldPolicy;
+    (void)World::must(w.engine->set_profile_policy(
+        w.root, w.portal.id,
+        {{"middle_name", FieldPolicy::editable}, {"language", FieldPolicy::editable},
+         {"first_name", FieldPolicy::read_only}, {"last_name", FieldPolicy::read_only},
+         {"dob", FieldPolicy::read_only}, {"phone", FieldPolicy::read_only}, {"email", FieldPolicy::read_only}}));
+}
+
+}  // namespace
+
+TEST_CASE("profile: editable fields are inputs, read-only ones text; a good POST saves and says so") {
+    World w;
+    demo_profile_policy(w);
+    Browser b(w.start());
+    CHECK(b.get("/profile").header("Location") == "/?next=/profile");
+    (void)sign_in(w, b);
+
+    const Reply page = b.get("/profile");
+    CHECK(page.status == 200);
+    CHECK(page.header("Cache-Control") == "no-store");
+    CHECK(has(page.body, "<label for=\"middle_name\">Middle name</label>"));
+    CHECK(has(page.body, "id=\"middle_name\" name=\"middle_name\" value=\"\""));
+    CHECK(has(page.body, "<label for=\"language\">Language</label>"));
+    CHECK(has(page.body, "<dt>First name</dt><dd>Ann</dd>"));
+    CHECK(has(page.body, "<dt>Last name</dt><dd>Lee</dd>"));
+    CHECK(has(page.body, "<dt>Phone</dt>"));
+    CHECK_FALSE(has(page.body, "name=\"first_name\""));
+    CHECK_FALSE(has(page.body, "name=\"phone\""));
+    CHECK(has(page.body, "action=\"/profile\""));
+
+    CHECK(b.post("/profile", {{"middle_name", "Q"}}).status == 403);  // no CSRF token
+    const Reply saved = b.submit(page, "/profile", {{"middle_name", "  Quinn "}, {"first_name", "Ann"}});
+    CHECK(saved.status == 200);
+    CHECK(has(saved.body, ">Saved</p>"));
+    CHECK(has(saved.body, "value=\"Quinn\""));
+    CHECK(World::must(w.engine->get_client(w.root, w.ann.id)).middle_name == "Quinn");
+
+    // Changing the language answers in the new one.
+    const Reply es = b.submit(page, "/profile", {{"language", "es"}});
+    CHECK(es.status == 200);
+    CHECK(has(es.body, "<html lang=\"es\">"));
+    CHECK(has(es.body, ">Guardado</p>"));
+    CHECK(World::must(w.engine->get_client(w.root, w.ann.id)).language == "es");
+}
+
+TEST_CASE("profile: changing a read-only field is refused with 422 and nothing is saved") {
+    World w;
+    demo_profile_policy(w);
+    Browser b(w.start());
+    (void)sign_in(w, b);
+    const Reply page = b.get("/profile");
+
+    Reply r = b.submit(page, "/profile", {{"middle_name", "Quinn"}, {"first_name", "Annabel"}});
+    CHECK(r.status == 422);
+    CHECK(has(r.body, "role=\"alert\""));
+    CHECK(has(r.body, "First name cannot be changed here."));
+    auto ann = World::must(w.engine->get_client(w.root, w.ann.id));
+    CHECK(ann.first_name == "Ann");
+    CHECK(ann.middle_name.empty());  // the editable change in the same POST is not saved either
+
+    r = b.submit(page, "/profile", {{"phone", "(555) 000-1111"}});
+    CHECK(r.status == 422);
+    CHECK(has(r.body, "Phone cannot be changed here."));
+    r = b.submit(page, "/profile", {{"status", "closed"}});  // hidden by default
+    CHECK(r.status == 422);
+
+    r = b.submit(page, "/profile", {{"language", "english please"}});
+    CHECK(r.status == 400);
+    CHECK(has(r.body, "Language is not valid."));
+    CHECK(World::must(w.engine->get_client(w.root, w.ann.id)).language == "en");
+}

@@ -73,6 +73,10 @@ Response dashboard_page(App& app, const Request& request);  // GET /dashboard
 Response document_download(App& app, const Request& request);  // GET /documents/<id>
 Response logout_submit(App& app, const Request& request);   // POST /logout
 
+// ---- the client's own profile (profile.cpp) ------------------------------------------------------
+Response profile_page(App& app, const Request& request);    // GET /profile
+Response profile_submit(App& app, const Request& request);  // POST /profile
+
 // ---- calendars and forms behind Engine::can_access (gated.cpp) ---------------------------------
 Response calendar_page(App& app, const Request& request);  // GET /calendars/<slug>
 Response form_page(App& app, const Request& request);      // GET /forms/<slug>
