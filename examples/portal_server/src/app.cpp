@@ -304,6 +304,15 @@ Response App::handle(const Request& request) {
     return r;
 }
 
+std::optional<std::size_t> App::body_limit(const std::string& method, const std::string& path) {
+    if (method != "POST" || path != "/uploads") return std::nullopt;
+    auto portal_row = portal();
+    if (!portal_row.ok()) return std::nullopt;
+    auto policy = engine_.get_upload_policy(staff_, portal_row->id);
+    if (!policy.ok() || (!policy->allow_photos && !policy->allow_documents)) return std::nullopt;
+    return static_cast<std::size_t>(policy->max_bytes) + kUploadFormMargin;
+}
+
 std::vector<NavLink> App::sidebar(const Request& request) {
     std::vector<NavLink> links;
     auto portal_row = portal();

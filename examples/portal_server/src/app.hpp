@@ -124,6 +124,10 @@ public:
     Response not_found(Lang lang);
     Response server_error(Lang lang);
 
+    // The body limit of a route whose bodies may be larger than the transport's default (POST
+    // /uploads: the portal's upload bound plus room for the form around the file), or nullopt.
+    std::optional<std::size_t> body_limit(const std::string& method, const std::string& path);
+
     // The headers every response carries (CSP, nosniff, Referrer-Policy, HSTS over TLS, and
     // Cache-Control: no-store when response.no_store). handle() adds them; the transport adds
     // them to the answers it makes itself (413, 431).
@@ -141,6 +145,9 @@ private:
     std::map<std::string, PendingLogin> pending_;
     std::map<std::string, sesame::UnixTime> admin_sessions_;  // id -> expiry
 };
+
+// Room for the form around an uploaded file (other fields, part headers, boundaries).
+inline constexpr std::size_t kUploadFormMargin = 64 * 1024;
 
 // Registers every page (routes.cpp): one line per route.
 void add_routes(Router& router, const AppOptions& options);

@@ -19,6 +19,8 @@ struct Request {
     std::map<std::string, std::string> query;  // decoded
     std::map<std::string, std::string> form;   // decoded application/x-www-form-urlencoded body
     std::map<std::string, std::string> cookies;
+    std::string content_type;                  // the Content-Type header, as sent
+    std::string body;                          // the raw body of a multipart/form-data request only
     std::string ip;
     std::string user_agent;
 

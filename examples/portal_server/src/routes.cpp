@@ -21,6 +21,9 @@ void add_routes(Router& router, const AppOptions& options) {
     router.add("POST", "/logout", pages::logout_submit);
     router.add("GET", "/profile", pages::profile_page);
     router.add("POST", "/profile", pages::profile_submit);
+    router.add("GET", "/uploads", pages::uploads_page);
+    router.add("POST", "/uploads", pages::upload_submit);
+    router.add("GET", "/uploads/*", pages::upload_download);
     router.add("GET", "/calendars/*", pages::calendar_page);
     router.add("GET", "/forms/*", pages::form_page);
 

@@ -168,6 +168,8 @@ TEST_CASE("dashboard: the portal's merge-tag template first, then dates, cases a
     CHECK(events_at < dash.body.find("<h2 id=\"cases\">"));
     CHECK(dash.body.find("<h2 id=\"cases\">") < dash.body.find("<h2 id=\"documents\">"));
     CHECK(has(dash.body, "<a href=\"/documents/" + std::to_string(with_file.id) + "\">Conditions of release</a>"));
+    CHECK(has(dash.body, "<a href=\"/profile\">Your profile</a>"));
+    CHECK(has(dash.body, "<a href=\"/uploads\">Your uploads</a>"));
     CHECK(has(dash.body, "<td>Proof of address</td>"));  // no file, no link
     CHECK_FALSE(has(dash.body, "/documents/" + std::to_string(without_file.id) + "\""));
 
@@ -382,4 +384,151 @@ TEST_CASE("profile: changing a read-only field is refused with 422 and nothing i
     CHECK(r.status == 400);
     CHECK(has(r.body, "Language is not valid."));
     CHECK(World::must(w.engine->get_client(w.root, w.ann.id)).language == "en");
+}
+
+namespace {
+
+const std::vector<std::uint8_t> kPng = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+
+struct FilePart {
+    std::string name;
+    std::string file_name;
+    std::string bytes;
+};
+
+// A multipart/form-data body as a browser sends it.
+std::string multipart(const std::string& boundary, const std::map<std::string, std::string>& fields,
+                      const std::vector<FilePart>& files) {
+    std::string body;
+    for (const auto& [k, v] : fields)
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+    for (const auto& f : files)
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.name + "\"; filename=\"" +
+                f.file_name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + f.bytes + "\r\n";
+    return body + "--" + boundary + "--\r\n";
+}
+
+Reply upload(Browser& b, const Reply& page, const std::string& kind, const FilePart& file) {
+    const std::string boundary = "----PortalTestBoundary7MA4YWxkTrZu0gW";
+    return b.send("POST", "/uploads", multipart(boundary, {{"csrf", Browser::csrf(page.body)}, {"kind", kind}}, {file}),
+                  "multipart/form-data; boundary=" + boundary);
+}
+
+void allow_uploads(World& w, bool photos, bool documents, std::int64_t max_bytes) {
+    sesame::UploadPolicy p;
+    p.portal_id = w.portal.id;
+    p.allow_photos = photos;
+    p.allow_documents = documents;
+    p.max_bytes = max_bytes;
+    (void)World::must(w.engine->set_upload_policy(w.root, p));
+}
+
+}  // namespace
+
+TEST_CASE("uploads: the form, an upload, the list with its download; another client's is not found") {
+    World w;
+    allow_uploads(w, true, true, 5 * 1024 * 1024);
+    Browser b(w.start());
+    CHECK(b.get("/uploads").header("Location") == "/?next=/uploads");
+    (void)sign_in(w, b);
+
+    const Reply page = b.get("/uploads");
+    CHECK(page.status == 200);
+    CHECK(page.header("Cache-Control") == "no-store");
+    CHECK(has(page.body, "enctype=\"multipart/form-data\""));
+    CHECK(has(page.body, "<input type=\"file\" id=\"file\" name=\"file\""));
+    CHECK(has(page.body, "<select id=\"kind\" name=\"kind\">"));
+    CHECK(has(page.body, "<option value=\"photo\">Photo</option>"));
+    CHECK(has(page.body, "<option value=\"document\">Document</option>"));
+    CHECK(has(page.body, ">Upload</button>"));
+    CHECK(has(page.body, "You have not sent any files yet."));
+
+    const auto pdf = pdf_bytes();
+    const std::string pdf_text(pdf.begin(), pdf.end());
+    const Reply done = upload(b, page, "document", {"file", "../../etc/My \\\"release\\\".pdf", pdf_text});
+    CHECK(done.status == 200);
+    CHECK(has(done.body, "Uploaded: My release.pdf."));
+    auto uploads = World::must(w.engine->list_uploads(w.root, w.ann.id));
+    REQUIRE(uploads.size() == 1);
+    const std::string link = "/uploads/" + std::to_string(uploads[0].id);
+    CHECK(has(done.body, "<a href=\"" + link + "\">My release.pdf</a>"));
+
+    const Reply file = b.get(link);
+    CHECK(file.status == 200);
+    CHECK(file.header("Content-Type") == "application/pdf");
+    CHECK(has(file.header("Content-Disposition"), "attachment; filename=\"My release.pdf\""));
+    CHECK(file.header("X-Content-Type-Options") == "nosniff");
+    CHECK(file.body == pdf_text);
+
+    const Reply photo = upload(b, page, "photo", {"file", "me.png", std::string(kPng.begin(), kPng.end())});
+    CHECK(photo.status == 200);
+    CHECK(World::must(w.engine->list_uploads(w.root, w.ann.id)).size() == 2);
+
+    // Another client's upload is answered as a missing one.
+    sesame::Client ben = w.make_client("Ben", "Other");
+    (void)World::must(w.engine->add_contact(w.root, ben.id, sesame::ContactKind::email, "ben@example.org"));
+    Browser other(b);
+    other.jar.clear();
+    const Reply verify = start_login(other, "ben@example.org");
+    REQUIRE(other.submit(verify, "/verify", {{"code", w.feed_code(ben)}}).status == 303);
+    CHECK(other.get(link).status == 404);
+    CHECK(b.get("/uploads/0").status == 404);
+    CHECK(b.get("/uploads/x").status == 404);
+}
+
+TEST_CASE("uploads: refusals say what to do, and nothing is stored") {
+    World w;
+    allow_uploads(w, false, true, 2048);
+    Browser b(w.start());
+    (void)sign_in(w, b);
+    const Reply page = b.get("/uploads");
+    CHECK_FALSE(has(page.body, "value=\"photo\""));
+    CHECK(has(page.body, "PDF, JPEG, PNG, up to 2 KB."));
+
+    Reply r = upload(b, page, "document", {"file", "notes.txt", "just some text"});
+    CHECK(r.status == 415);
+    CHECK(has(r.body, "That file type is not accepted here. Send PDF, JPEG, PNG."));
+    r = upload(b, page, "photo", {"file", "me.png", std::string(kPng.begin(), kPng.end())});
+    CHECK(r.status == 403);
+    CHECK(has(r.body, "does not take uploads of this kind (Photo)"));
+    std::string big = "%PDF-1.4\n" + std::string(3000, 'x');
+    r = upload(b, page, "document", {"file", "big.pdf", big});
+    CHECK(r.status == 413);
+    CHECK(has(r.body, "That file is too large. Choose one of at most 2 KB"));
+    r = upload(b, page, "document", {"file", "", ""});
+    CHECK(r.status == 400);
+    CHECK(has(r.body, "Choose a file to upload."));
+    r = upload(b, page, "document", {"file", "empty.pdf", ""});
+    CHECK(has(r.body, "That file is empty."));
+    r = upload(b, page, "banana", {"file", "a.pdf", "%PDF-1.4\n"});
+    CHECK(has(r.body, "Choose what the file is"));
+
+    // No CSRF token, a malformed body, or not multipart at all.
+    const std::string boundary = "b0undary";
+    r = b.send("POST", "/uploads", multipart(boundary, {{"kind", "document"}}, {{"file", "a.pdf", "%PDF-1.4\n"}}),
+               "multipart/form-data; boundary=" + boundary);
+    CHECK(r.status == 403);
+    r = b.send("POST", "/uploads", "--b0undary\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ndocument",
+               "multipart/form-data; boundary=" + boundary);
+    CHECK(r.status == 400);
+    CHECK(has(r.body, "The file did not arrive whole."));
+    CHECK(b.post("/uploads", {{"kind", "document"}}).status == 400);
+    CHECK(World::must(w.engine->list_uploads(w.root, w.ann.id)).empty());
+
+    // Far beyond the portal's bound: the transport refuses it before reading the body.
+    r = upload(b, page, "document", {"file", "huge.pdf", "%PDF-1.4\n" + std::string(200 * 1024, 'x')});
+    CHECK(r.status == 413);
+    CHECK(has(r.body, "The file is too large for this portal."));
+    // Other routes keep the small default limit.
+    CHECK(b.post("/profile", {{"middle_name", std::string(20 * 1024, 'x')}}).status == 413);
+}
+
+TEST_CASE("uploads: a portal that takes none says so and has no form") {
+    World w;
+    Browser b(w.start());
+    (void)sign_in(w, b);
+    const Reply page = b.get("/uploads");
+    CHECK(page.status == 200);
+    CHECK(has(page.body, "This portal does not take files."));
+    CHECK_FALSE(has(page.body, "type=\"file\""));
 }

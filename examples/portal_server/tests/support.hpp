@@ -74,7 +74,8 @@ public:
 
     std::map<std::string, std::string> jar;
 
-    Reply send(const std::string& method, const std::string& target, const std::string& body) {
+    Reply send(const std::string& method, const std::string& target, const std::string& body,
+               const std::string& content_type = "application/x-www-form-urlencoded") {
         namespace beast = boost::beast;
         namespace http = beast::http;
         boost::asio::io_context ioc;
@@ -87,7 +88,7 @@ public:
         for (const auto& [k, v] : jar) cookies += (cookies.empty() ? "" : "; ") + k + "=" + v;
         if (!cookies.empty()) req.set(http::field::cookie, cookies);
         if (method == "POST") {
-            req.set(http::field::content_type, "application/x-www-form-urlencoded");
+            req.set(http::field::content_type, content_type);
             req.body() = body;
         }
         req.prepare_payload();

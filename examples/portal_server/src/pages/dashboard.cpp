@@ -79,6 +79,8 @@ Response dashboard_page(App& app, const Request& request) {
     }
 
     std::string body = "<h1>" + escape(tr(lang, "dashboard_title")) + "</h1>\n";
+    body += "<p><a href=\"/profile\">" + escape(tr(lang, "profile_title")) + "</a> · <a href=\"/uploads\">" +
+            escape(tr(lang, "uploads_title")) + "</a></p>\n";
     // render_dashboard answers HTML in which every value is already escaped.
     body += "<div class=\"dashboard\" lang=\"" + escape(dashboard->language) + "\">" + dashboard->html + "</div>\n";
     body += events_section(lang, *events);

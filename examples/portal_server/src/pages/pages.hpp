@@ -77,6 +77,11 @@ Response logout_submit(App& app, const Request& request);   // POST /logout
 Response profile_page(App& app, const Request& request);    // GET /profile
 Response profile_submit(App& app, const Request& request);  // POST /profile
 
+// ---- the client's uploads (uploads.cpp) -----------------------------------------------------------
+Response uploads_page(App& app, const Request& request);     // GET /uploads
+Response upload_submit(App& app, const Request& request);    // POST /uploads (multipart/form-data)
+Response upload_download(App& app, const Request& request);  // GET /uploads/<id>
+
 // ---- calendars and forms behind Engine::can_access (gated.cpp) ---------------------------------
 Response calendar_page(App& app, const Request& request);  // GET /calendars/<slug>
 Response form_page(App& app, const Request& request);      // GET /forms/<slug>
