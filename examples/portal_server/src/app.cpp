@@ -38,14 +38,29 @@ void Router::add(std::string method, std::string path, Handler handler) {
     routes_[{std::move(method), std::move(path)}] = std::move(handler);
 }
 
+namespace {
+bool route_matches(const std::string& route, const std::string& path) {
+    if (route == path) return true;
+    if (route.size() < 2 || route.compare(route.size() - 2, 2, "/*") != 0) return false;
+    const std::size_t prefix = route.size() - 1;  // keeps the "/"
+    return path.size() > prefix && path.compare(0, prefix, route, 0, prefix) == 0 &&
+           path.find('/', prefix) == std::string::npos;
+}
+}  // namespace
+
 const Handler* Router::find(const std::string& method, const std::string& path, bool& path_known) const {
     path_known = false;
+    const Handler* wildcard = nullptr;
     for (const auto& [key, handler] : routes_) {
-        if (key.second != path) continue;
-        path_known = true;
-        if (key.first == method) return &handler;
+        if (key.second == path) {
+            path_known = true;
+            if (key.first == method) return &handler;
+        } else if (route_matches(key.second, path)) {
+            path_known = true;
+            if (key.first == method) wildcard = &handler;
+        }
     }
-    return nullptr;
+    return wildcard;
 }
 
 App::App(sesame::Engine& engine, AppOptions options) : engine_(engine), options_(std::move(options)) {
@@ -53,7 +68,7 @@ App::App(sesame::Engine& engine, AppOptions options) : engine_(engine), options_
     randombytes_buf(csrf_key_.data(), csrf_key_.size());
     staff_.id = "portal-server";
     staff_.super_admin = true;
-    add_routes(router_, admin_enabled());
+    add_routes(router_, options_);
     if (!options_.tls) {
         std::cerr << "WARNING: plain HTTP: cookies are sent without the Secure attribute and without the __Host- "
                      "prefix. Use this only on this computer (loopback); serve real visitors over TLS.\n";
@@ -221,7 +236,7 @@ Response App::page(Lang lang, const std::string& title, const std::string& body,
     p.countdown_script = countdown;
     Response r;
     r.status = status;
-    r.body = render_page(p);
+    r.page = std::move(p);
     return r;
 }
 
@@ -273,6 +288,11 @@ Response App::handle(const Request& request) {
     Response r;
     try {
         r = route(request);
+        if (r.page) {
+            r.page->nav = sidebar(request);
+            r.body = render_page(*r.page);
+            r.page.reset();
+        }
     } catch (const std::exception& e) {
         std::cerr << "error: " << request.method << " " << request.path << ": " << e.what() << "\n";
         r = Response{};
@@ -282,6 +302,29 @@ Response App::handle(const Request& request) {
     }
     add_security_headers(r);
     return r;
+}
+
+std::optional<std::size_t> App::body_limit(const std::string& method, const std::string& path) {
+    if (method != "POST" || path != "/uploads") return std::nullopt;
+    auto portal_row = portal();
+    if (!portal_row.ok()) return std::nullopt;
+    auto policy = engine_.get_upload_policy(staff_, portal_row->id);
+    if (!policy.ok() || (!policy->allow_photos && !policy->allow_documents)) return std::nullopt;
+    return static_cast<std::size_t>(policy->max_bytes) + kUploadFormMargin;
+}
+
+std::vector<NavLink> App::sidebar(const Request& request) {
+    std::vector<NavLink> links;
+    auto portal_row = portal();
+    if (!portal_row.ok()) return links;
+    const std::string token = cookie(request, CookieKind::session);
+    auto items = engine_.sidebar(portal_row->id, token.empty() ? std::nullopt : std::optional<std::string>(token));
+    if (!items.ok()) {
+        std::cerr << "error: sidebar: " << sesame::code_name(items.code()) << "\n";
+        return links;
+    }
+    for (const auto& item : *items) links.push_back({item.title, item.link});
+    return links;
 }
 
 }  // namespace portal

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "http.hpp"
 #include "i18n.hpp"
+#include "sesame/clock.hpp"
 #include "sesame/engine.hpp"
 
 namespace portal {
@@ -25,6 +27,8 @@ class App;
 using Handler = std::function<Response(App&, const Request&)>;
 
 // Path and method to handler. A known path with another method answers 405, an unknown one 404.
+// A path ending in "/*" ("/documents/*") matches that prefix followed by one non-empty segment
+// without a further "/"; exact paths win over it.
 class Router {
 public:
     void add(std::string method, std::string path, Handler handler);
@@ -40,6 +44,9 @@ struct AppOptions {
     bool tls = false;                        // Secure cookies, __Host- names and HSTS
     std::optional<std::string> staff_token;  // the /admin area is off without one
     std::size_t max_pending_logins = 10000;  // the oldest are dropped beyond this
+    // --test-clock: the engine's clock, which POST /admin/test-clock moves forward. Needs a staff
+    // token (the route exists only in the admin area).
+    std::shared_ptr<sesame::FakeClock> test_clock;
 };
 
 // A login between start_login and verify_login, kept on the server under a random cookie. It
@@ -54,6 +61,7 @@ struct PendingLogin {
     sesame::UnixTime resend_after = 0;
     std::int32_t max_attempts = 5;      // the portal's, when the code was sent
     std::int32_t wrong_tries = 0;       // wrong codes entered for the current code
+    std::string next;                   // where to go after sign-in (checked by pages::safe_next), or ""
 };
 
 enum class CookieKind { session, login, admin };
@@ -97,19 +105,28 @@ public:
 
     // ---- the admin area -----------------------------------------------------------------------
     bool admin_enabled() const { return options_.staff_token.has_value(); }
+    // The clock that /admin/test-clock moves, or nullptr without --test-clock.
+    sesame::FakeClock* test_clock() const { return admin_enabled() ? options_.test_clock.get() : nullptr; }
     bool staff_token_matches(std::string_view candidate) const;  // constant time (sodium_memcmp)
     std::string add_admin_session();
     bool admin_session_ok(const std::string& id);
     void erase_admin_session(const std::string& id);
 
     // ---- page helpers -------------------------------------------------------------------------
+    // The sidebar items this request may see (Engine::sidebar with its session cookie, if any).
+    std::vector<NavLink> sidebar(const Request& request);
     // The visitor's language before login: ?lang= or the form's lang, else the portal's default.
     Lang visitor_lang(const Request& request, const sesame::Portal& portal) const;
+    // A page laid out by handle(), which adds the sidebar.
     Response page(Lang lang, const std::string& title, const std::string& body, int status = 200,
                   const std::string& switch_href = {}, bool countdown = false);
     Response forbidden(Lang lang);
     Response not_found(Lang lang);
     Response server_error(Lang lang);
+
+    // The body limit of a route whose bodies may be larger than the transport's default (POST
+    // /uploads: the portal's upload bound plus room for the form around the file), or nullopt.
+    std::optional<std::size_t> body_limit(const std::string& method, const std::string& path);
 
     // The headers every response carries (CSP, nosniff, Referrer-Policy, HSTS over TLS, and
     // Cache-Control: no-store when response.no_store). handle() adds them; the transport adds
@@ -129,7 +146,10 @@ private:
     std::map<std::string, sesame::UnixTime> admin_sessions_;  // id -> expiry
 };
 
+// Room for the form around an uploaded file (other fields, part headers, boundaries).
+inline constexpr std::size_t kUploadFormMargin = 64 * 1024;
+
 // Registers every page (routes.cpp): one line per route.
-void add_routes(Router& router, bool admin_enabled);
+void add_routes(Router& router, const AppOptions& options);
 
 }  // namespace portal

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/asio/ip/address.hpp>
 #include <nlohmann/json.hpp>
 
 namespace portal {
@@ -66,6 +67,11 @@ void apply_file(Config& config, const std::string& path) {
             config.database = string_key(doc, key);
         } else if (key == "key_file") {
             config.key_file = string_key(doc, key);
+        } else if (key == "blob_dir") {
+            config.blob_dir = string_key(doc, key);
+        } else if (key == "test_clock") {
+            if (!value.is_boolean()) throw ConfigError("config key \"test_clock\" must be true or false");
+            config.test_clock = value.get<bool>();
         } else if (key == "portal") {
             config.portal = string_key(doc, key);
         } else if (key == "tls_cert") {
@@ -82,7 +88,7 @@ void apply_file(Config& config, const std::string& path) {
             config.threads = static_cast<unsigned>(value.get<std::uint64_t>());
         } else {
             throw ConfigError("config file \"" + path + "\": unknown key \"" + key +
-                              "\" (known: address, port, database, key_file, portal, tls_cert, tls_key, staff_token, "
+                              "\" (known: address, port, database, key_file, blob_dir, test_clock, portal, tls_cert, tls_key, staff_token, "
                               "staff_token_file, threads)");
         }
     }
@@ -110,7 +116,11 @@ Config load_config(const std::vector<std::string>& args) {
             config.help = true;
             continue;
         }
-        static const char* const kWithValue[] = {"--config", "--address", "--port", "--db", "--key-file", "--portal",
+        if (flag == "--test-clock") {
+            config.test_clock = true;
+            continue;
+        }
+        static const char* const kWithValue[] = {"--config", "--address", "--port", "--db", "--key-file", "--blob-dir", "--portal",
                                                  "--tls-cert", "--tls-key", "--staff-token-file", "--threads"};
         bool known = false;
         for (const char* k : kWithValue) known = known || flag == k;
@@ -121,6 +131,7 @@ Config load_config(const std::vector<std::string>& args) {
         else if (flag == "--port") config.port = parse_port(value, "--port");
         else if (flag == "--db") config.database = value;
         else if (flag == "--key-file") config.key_file = value;
+        else if (flag == "--blob-dir") config.blob_dir = value;
         else if (flag == "--portal") config.portal = value;
         else if (flag == "--tls-cert") config.tls_cert = value;
         else if (flag == "--tls-key") config.tls_key = value;
@@ -136,6 +147,17 @@ Config load_config(const std::vector<std::string>& args) {
     if (config.database.empty()) throw ConfigError("database must be a file path, not empty");
     if (config.key_file.empty())
         config.key_file = config.database + ".key";
+    if (config.blob_dir.empty())
+        config.blob_dir = config.database + ".files";
+    if (config.test_clock) {
+        if (!config.staff_token)
+            throw ConfigError("--test-clock needs a staff token (--staff-token-file): the clock is moved from /admin");
+        boost::system::error_code ec;
+        const auto address = boost::asio::ip::make_address(config.address, ec);
+        if (ec || !address.is_loopback())
+            throw ConfigError("--test-clock is for tests on this computer only: listen on a loopback address such as "
+                              "127.0.0.1, or leave --test-clock off");
+    }
     return config;
 }
 
@@ -149,12 +171,15 @@ std::string help_text() {
            "  --port N                 port           listen port (default 8080; 0 = any free port)\n"
            "  --db PATH                database       the SQLite database (default sesame.db)\n"
            "  --key-file PATH          key_file       the master key file (default: the database path + .key)\n"
+           "  --blob-dir DIR           blob_dir       uploaded and document files (default: the database path + .files)\n"
            "  --portal SLUG            portal         the portal to serve (default: the database's only portal)\n"
            "  --tls-cert PATH          tls_cert       PEM certificate chain; with --tls-key, serve HTTPS\n"
            "  --tls-key PATH           tls_key        PEM private key\n"
            "  --staff-token-file PATH  staff_token_file  a file holding the staff token that opens /admin\n"
            "                           staff_token    the token itself (config file only; at least 16 characters)\n"
            "  --threads N              threads        worker threads (default: one per core)\n"
+           "  --test-clock             test_clock     tests only: the engine's clock starts at the real time and staff\n"
+           "                                          move it forward from /admin (loopback and a staff token only)\n"
            "  -h, --help               this help\n\n"
            "Plain HTTP is allowed on a loopback address only. Stop with Ctrl-C (SIGINT) or SIGTERM: requests in\n"
            "progress are answered first.\n";

@@ -13,12 +13,16 @@ struct Config {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8080;
     std::string database = "sesame.db";
-    std::string key_file;                    // default: sesame.key next to the database
+    std::string key_file;                    // default: the database path + ".key"
+    std::string blob_dir;                    // default: the database path + ".files"
     std::string portal;                      // slug; default: the database's only portal
     std::optional<std::string> tls_cert;
     std::optional<std::string> tls_key;
     std::optional<std::string> staff_token;  // the /admin area is off without one
     unsigned threads = 0;                    // 0: one per core
+    // The engine runs on a FakeClock that staff move forward from /admin (tests of expiry).
+    // Loopback with a staff token only.
+    bool test_clock = false;
     bool help = false;
 };
 

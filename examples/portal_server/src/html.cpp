@@ -38,7 +38,14 @@ std::string render_page(const Page& page) {
                 std::string(lang_code(other)) + "\" href=\"" + escape(page.switch_href) + "\">" +
                 escape(tr(page.lang, "switch_language")) + "</a>\n";
     }
-    html += "</header>\n<main id=\"main\">\n";
+    html += "</header>\n";
+    if (!page.nav.empty()) {
+        html += "<nav class=\"sidebar\" aria-label=\"" + escape(tr(page.lang, "nav_label")) + "\">\n<ul>\n";
+        for (const auto& link : page.nav)
+            html += "<li><a href=\"" + escape(link.href) + "\">" + escape(link.title) + "</a></li>\n";
+        html += "</ul>\n</nav>\n";
+    }
+    html += "<main id=\"main\">\n";
     html += page.body;
     html += "\n</main>\n</body>\n</html>\n";
     return html;
@@ -55,6 +62,9 @@ body { margin: 0; font: 1.125rem/1.5 system-ui, -apple-system, "Segoe UI", Robot
 header.site { display: flex; justify-content: space-between; align-items: center; gap: 1rem; padding: .75rem 1rem; border-bottom: 1px solid #ccc; }
 .site-name { margin: 0; font-weight: 600; }
 main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
+nav.sidebar { max-width: 40rem; margin: 0 auto; padding: .5rem 1rem 0; }
+nav.sidebar ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+.dashboard { white-space: pre-line; }
 h1 { font-size: 1.6rem; line-height: 1.25; }
 h2 { font-size: 1.25rem; margin-top: 2rem; }
 label, legend { display: block; font-weight: 600; margin: 1rem 0 .25rem; }

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "html.hpp"
+
 namespace portal {
 
 struct Request {
@@ -17,6 +19,8 @@ struct Request {
     std::map<std::string, std::string> query;  // decoded
     std::map<std::string, std::string> form;   // decoded application/x-www-form-urlencoded body
     std::map<std::string, std::string> cookies;
+    std::string content_type;                  // the Content-Type header, as sent
+    std::string body;                          // the raw body of a multipart/form-data request only
     std::string ip;
     std::string user_agent;
 
@@ -31,6 +35,9 @@ struct Response {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers, Set-Cookie included
     bool no_store = false;  // authenticated content: Cache-Control: no-store
+    // A page still to be laid out: App::handle adds the sidebar the request may see and renders
+    // it into `body`.
+    std::optional<Page> page;
 
     Response& header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

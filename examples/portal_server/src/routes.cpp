@@ -4,7 +4,8 @@
 
 namespace portal {
 
-void add_routes(Router& router, bool admin_enabled) {
+void add_routes(Router& router, const AppOptions& options) {
+    const bool admin_enabled = options.staff_token.has_value();
     router.add("GET", "/static/portal.css", pages::stylesheet);
     router.add("GET", "/static/resend.js", pages::countdown_script);
 
@@ -16,7 +17,15 @@ void add_routes(Router& router, bool admin_enabled) {
     router.add("GET", "/choose", pages::choose_page);
     router.add("POST", "/choose", pages::choose_submit);
     router.add("GET", "/dashboard", pages::dashboard_page);
+    router.add("GET", "/documents/*", pages::document_download);
     router.add("POST", "/logout", pages::logout_submit);
+    router.add("GET", "/profile", pages::profile_page);
+    router.add("POST", "/profile", pages::profile_submit);
+    router.add("GET", "/uploads", pages::uploads_page);
+    router.add("POST", "/uploads", pages::upload_submit);
+    router.add("GET", "/uploads/*", pages::upload_download);
+    router.add("GET", "/calendars/*", pages::calendar_page);
+    router.add("GET", "/forms/*", pages::form_page);
 
     // Without a staff token the admin area does not exist: its paths answer 404.
     if (admin_enabled) {
@@ -28,6 +37,7 @@ void add_routes(Router& router, bool admin_enabled) {
         router.add("POST", "/admin/clients", pages::admin_create_client);
         router.add("GET", "/admin/client", pages::admin_client_page);
         router.add("POST", "/admin/contacts", pages::admin_add_contact);
+        if (options.test_clock) router.add("POST", "/admin/test-clock", pages::admin_test_clock);
     }
 }
 

@@ -86,6 +86,12 @@ int run(const std::vector<std::string>& args, const std::string& program) {
         sesame::EngineOptions engine_options;
         engine_options.store = *store;
         engine_options.key_file = config.key_file;
+        engine_options.blob_dir = config.blob_dir;
+        std::shared_ptr<sesame::FakeClock> test_clock;
+        if (config.test_clock) {
+            test_clock = std::make_shared<sesame::FakeClock>(sesame::SystemClock().now());
+            engine_options.clock = test_clock;
+        }
         auto engine = sesame::Engine::open(std::move(engine_options));
         if (!engine.ok()) {
             std::cerr << program << ": " << engine.status().message() << "\n";
@@ -95,8 +101,12 @@ int run(const std::vector<std::string>& args, const std::string& program) {
         app_options.portal_slug = resolve_portal(**engine, config.portal);
         app_options.tls = config.tls_cert.has_value();
         app_options.staff_token = config.staff_token;
+        app_options.test_clock = test_clock;
         portal::App app(**engine, app_options);
         portal::Server server(app, server_options);
+        if (test_clock)
+            std::cerr << "WARNING: --test-clock: the engine's clock is moved from /admin; never use this for real "
+                         "visitors.\n";
         std::cerr << "serving portal \"" << app_options.portal_slug << "\" on " << (app_options.tls ? "https" : "http")
                   << "://" << config.address << ":" << server.port() << "/"
                   << (config.staff_token ? " (staff area at /admin)" : "") << "\n";

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -54,7 +55,9 @@ Request to_request(const http::request<http::string_body>& in, const std::string
     if (auto it = in.find(http::field::user_agent); it != in.end()) r.user_agent = std::string(it->value());
     if (auto it = in.find(http::field::content_type); it != in.end()) {
         const std::string_view type(it->value().data(), it->value().size());
+        r.content_type = std::string(type);
         if (type.substr(0, 33) == "application/x-www-form-urlencoded") r.form = parse_form(in.body());
+        else if (type.substr(0, 19) == "multipart/form-data") r.body = in.body();
     }
     r.ip = ip;
     return r;
@@ -106,24 +109,47 @@ private:
     void read() {
         if (stopping_) return close();
         parser_.emplace();
-        parser_->body_limit(options_.body_limit);
+        // The header first, with no body limit yet: the route decides it (on_header). Not
+        // boost::none: Boost 1.74 compares a Content-Length against an empty limit as exceeding it.
+        parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
         idle_ = true;
         beast::get_lowest_layer(stream_).expires_after(options_.timeout);
+        http::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](
+                                                                 beast::error_code ec, std::size_t) {
+            self->on_header(ec);
+        });
+    }
+
+    void too_large(bool body, const std::string& text = {}) {
+        Response r;
+        r.status = body ? 413 : 431;
+        r.content_type = "text/plain; charset=utf-8";
+        r.body = !text.empty() ? text : body ? "The request body is too large.\n" : "The request headers are too large.\n";
+        app_.add_security_headers(r);
+        write(to_beast(r, 11, false));
+    }
+
+    void on_header(beast::error_code ec) {
+        idle_ = false;
+        if (ec == http::error::header_limit) return too_large(false);
+        if (ec) return close();
+        const auto& in = parser_->get();
+        const std::string target(in.target());
+        const auto route_limit = app_.body_limit(std::string(in.method_string()), target.substr(0, target.find('?')));
+        const std::size_t limit = route_limit.value_or(options_.body_limit);
+        if (parser_->content_length() && *parser_->content_length() > limit)
+            return too_large(true, route_limit ? "The file is too large for this portal. Go back and choose a file of at most " +
+                                                     std::to_string((limit - kUploadFormMargin) / 1024) + " KB.\n"
+                                               : std::string());
+        parser_->body_limit(limit);
+        if (parser_->is_done()) return on_read({});  // no body
         http::async_read(stream_, buffer_, *parser_,
-                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                         [self = this->shared_from_this()](beast::error_code read_ec, std::size_t) { self->on_read(read_ec); });
     }
 
     void on_read(beast::error_code ec) {
-        idle_ = false;
-        if (ec == http::error::body_limit || ec == http::error::header_limit) {
-            Response r;
-            r.status = ec == http::error::body_limit ? 413 : 431;
-            r.content_type = "text/plain; charset=utf-8";
-            r.body = ec == http::error::body_limit ? "The request body is too large.\n" : "The request headers are too large.\n";
-            app_.add_security_headers(r);
-            return write(to_beast(r, 11, false));
-        }
+        if (ec == http::error::body_limit) return too_large(true);
         if (ec) return close();
         const auto& in = parser_->get();
         boost::system::error_code endpoint_ec;

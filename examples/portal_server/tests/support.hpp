@@ -74,7 +74,8 @@ public:
 
     std::map<std::string, std::string> jar;
 
-    Reply send(const std::string& method, const std::string& target, const std::string& body) {
+    Reply send(const std::string& method, const std::string& target, const std::string& body,
+               const std::string& content_type = "application/x-www-form-urlencoded") {
         namespace beast = boost::beast;
         namespace http = beast::http;
         boost::asio::io_context ioc;
@@ -87,7 +88,7 @@ public:
         for (const auto& [k, v] : jar) cookies += (cookies.empty() ? "" : "; ") + k + "=" + v;
         if (!cookies.empty()) req.set(http::field::cookie, cookies);
         if (method == "POST") {
-            req.set(http::field::content_type, "application/x-www-form-urlencoded");
+            req.set(http::field::content_type, content_type);
             req.body() = body;
         }
         req.prepare_payload();
@@ -127,6 +128,14 @@ struct World {
     static constexpr const char* kPhone = "(555) 123-4567";
 
     sesame::test::TempDb db{"portal"};
+    // The engine's blob directory beside the database, removed with everything in it.
+    struct BlobDir {
+        std::string path;
+        ~BlobDir() {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+        }
+    } blobs{db.str() + ".files"};
     std::shared_ptr<sesame::FakeClock> clock = std::make_shared<sesame::FakeClock>();
     std::unique_ptr<sesame::Engine> engine;
     sesame::Actor root{"root", 0, {}, true};
@@ -144,6 +153,7 @@ struct World {
         o.master_key = std::vector<std::uint8_t>(32, 7);
         o.clock = clock;
         o.random = std::make_shared<FixedRandom>();
+        o.blob_dir = blobs.path;
         auto e = sesame::Engine::open(std::move(o));
         REQUIRE_MESSAGE(e.ok(), e.status().message());
         engine = std::move(*e);

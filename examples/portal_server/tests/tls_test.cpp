@@ -59,7 +59,7 @@ struct TestCertificate {
 TEST_CASE("TLS: HTTPS answers with HSTS and __Host- cookies marked Secure") {
     World w;
     TestCertificate cert;
-    w.app = std::make_unique<App>(*w.engine, AppOptions{"demo", true, std::nullopt, 100});
+    w.app = std::make_unique<App>(*w.engine, AppOptions{"demo", true, std::nullopt, 100, nullptr});
     ServerOptions s;
     s.port = 0;
     s.threads = 2;
@@ -91,7 +91,7 @@ TEST_CASE("TLS: HTTPS answers with HSTS and __Host- cookies marked Secure") {
 
 TEST_CASE("TLS: unreadable certificate files are refused naming the setting") {
     World w;
-    w.app = std::make_unique<App>(*w.engine, AppOptions{"demo", true, std::nullopt, 100});
+    w.app = std::make_unique<App>(*w.engine, AppOptions{"demo", true, std::nullopt, 100, nullptr});
     ServerOptions s;
     s.port = 0;
     s.tls_cert = "/nonexistent/cert.pem";

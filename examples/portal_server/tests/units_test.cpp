@@ -7,6 +7,7 @@
 #include "html.hpp"
 #include "http.hpp"
 #include "i18n.hpp"
+#include "multipart.hpp"
 #include "pages/pages.hpp"
 #include "server.hpp"
 #include "store/temp_db.hpp"
@@ -46,6 +47,14 @@ TEST_CASE("layout: html lang, viewport, one stylesheet, language switch") {
     CHECK(html.find("<title>T&lt;1&gt; – Court &amp; Co</title>") != std::string::npos);
     CHECK(html.find("href=\"/?lang=en\">English</a>") != std::string::npos);
     CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<nav") == std::string::npos);  // no sidebar items, no <nav>
+
+    p.nav = {{"Court \"info\"", "/"}, {"Forms", "https://example.gov/a?b=1&c=2"}};
+    const std::string with_nav = render_page(p);
+    CHECK(with_nav.find("<nav class=\"sidebar\" aria-label=\"Enlaces del portal\">") != std::string::npos);
+    CHECK(with_nav.find("<li><a href=\"/\">Court &quot;info&quot;</a></li>") != std::string::npos);
+    CHECK(with_nav.find("href=\"https://example.gov/a?b=1&amp;c=2\"") != std::string::npos);
+    CHECK(with_nav.find("</nav>\n<main") != std::string::npos);
 }
 
 TEST_CASE("today: UTC dates across days, leap years and before 1970") {
@@ -75,6 +84,8 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
     CHECK(d.port == 8080);
     CHECK(d.database == "sesame.db");
     CHECK(d.key_file == "sesame.db.key");
+    CHECK(d.blob_dir == "sesame.db.files");
+    CHECK_FALSE(d.test_clock);
     CHECK_FALSE(d.staff_token);
 
     const auto dir = sesame::test::test_directory();
@@ -88,6 +99,8 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
     CHECK(c.port == 9100);
     CHECK(c.database == "/var/lib/sesame/db.sqlite");
     CHECK(c.key_file == "/var/lib/sesame/db.sqlite.key");
+    CHECK(c.blob_dir == "/var/lib/sesame/db.sqlite.files");
+    CHECK(load_config({"--db", "x.db", "--blob-dir", "/srv/files"}).blob_dir == "/srv/files");
     CHECK(c.portal == "court");
     CHECK(c.threads == 3);
     REQUIRE(c.staff_token);
@@ -121,6 +134,21 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
         out << "{not json";
     }
     CHECK(message({"--config", path}).find("not valid JSON") != std::string::npos);
+    {
+        std::ofstream out(path);
+        out << R"({"blob_dir": "/srv/blobs", "test_clock": true, "staff_token": "0123456789abcdef-long"})";
+    }
+    auto t = load_config({"--config", path});
+    CHECK(t.blob_dir == "/srv/blobs");
+    CHECK(t.test_clock);
+    CHECK(message({"--config", path, "--address", "0.0.0.0"}).find("--test-clock is for tests on this computer") !=
+          std::string::npos);
+    CHECK(message({"--test-clock"}).find("--test-clock needs a staff token") != std::string::npos);
+    {
+        std::ofstream out(path);
+        out << R"({"test_clock": "yes"})";
+    }
+    CHECK(message({"--config", path}).find("\"test_clock\" must be true or false") != std::string::npos);
     std::filesystem::remove(path);
 }
 
@@ -137,4 +165,106 @@ TEST_CASE("listen: plain HTTP only on loopback") {
     CHECK(check_listen(o).empty());
     o.address = "portal.example.gov";
     CHECK(check_listen(o).find("is not an IP address") != std::string::npos);
+}
+
+TEST_CASE("next: only paths of this site come back from sign-in") {
+    using pages::safe_next;
+    CHECK(safe_next("/"));
+    CHECK(safe_next("/calendars/hearings"));
+    CHECK(safe_next("/forms/check-in?step=2"));
+    CHECK_FALSE(safe_next(""));
+    CHECK_FALSE(safe_next("//evil.example/"));
+    CHECK_FALSE(safe_next("/\\evil.example"));
+    CHECK_FALSE(safe_next("/a\\b"));
+    CHECK_FALSE(safe_next("https://evil.example/"));
+    CHECK_FALSE(safe_next("javascript:alert(1)"));
+    CHECK_FALSE(safe_next("calendars/hearings"));
+    CHECK_FALSE(safe_next("/a b"));
+    CHECK_FALSE(safe_next("/a\r\nSet-Cookie: x=1"));
+    CHECK_FALSE(safe_next("/" + std::string(600, 'a')));
+    CHECK(pages::login_with_next("/calendars/hearings") == "/?next=/calendars/hearings");
+    CHECK(pages::login_with_next("/forms/a b") == "/");
+    CHECK(pages::login_with_next("/dashboard") == "/");
+}
+
+TEST_CASE("multipart: boundary from the Content-Type, quoted or not, and refusals") {
+    CHECK(multipart_boundary("multipart/form-data; boundary=----WebKitFormBoundaryAbC123") ==
+          "----WebKitFormBoundaryAbC123");
+    CHECK(multipart_boundary("Multipart/Form-Data;boundary=\"a b:c\"") == "a b:c");
+    CHECK(multipart_boundary("multipart/form-data; charset=utf-8; boundary=xyz") == "xyz");
+    CHECK(multipart_boundary("multipart/form-data").empty());
+    CHECK(multipart_boundary("multipart/form-data; boundary=").empty());
+    CHECK(multipart_boundary("multipart/mixed; boundary=xyz").empty());
+    CHECK(multipart_boundary("application/x-www-form-urlencoded").empty());
+    CHECK(multipart_boundary("multipart/form-data; boundary=" + std::string(71, 'a')).empty());
+    CHECK(multipart_boundary("multipart/form-data; boundary=\"bad<char>\"").empty());
+    CHECK(multipart_boundary("multipart/form-data; boundary=\"unterminated").empty());
+}
+
+TEST_CASE("multipart: fields and files, binary bytes and CRLF inside a file kept whole") {
+    const std::string file("%PDF-1.4\r\n--xy not the boundary\r\n\0\x01\xff", 37);
+    const std::string body = "--xyz\r\n"
+                             "Content-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+                             "token123\r\n"
+                             "--xyz\r\n"
+                             "content-disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".pdf\"\r\n"
+                             "Content-Type: application/pdf\r\n\r\n" +
+                             file +
+                             "\r\n--xyz\r\n"
+                             "Content-Disposition: form-data; name=\"kind\"\r\n\r\n"
+                             "document\r\n"
+                             "--xyz--\r\nepilogue ignored";
+    std::vector<MultipartPart> parts;
+    REQUIRE(parse_multipart(body, "xyz", parts).empty());
+    REQUIRE(parts.size() == 3);
+    CHECK(parts[0].name == "csrf");
+    CHECK_FALSE(parts[0].file_name);
+    CHECK(parts[0].body == "token123");
+    CHECK(parts[1].name == "file");
+    REQUIRE(parts[1].file_name);
+    CHECK(*parts[1].file_name == "a \"b\".pdf");
+    CHECK(parts[1].content_type == "application/pdf");
+    CHECK(parts[1].body == file);
+    CHECK(parts[2].body == "document");
+
+    // A preamble before the first boundary is ignored; an empty file part is kept empty.
+    REQUIRE(parse_multipart("preamble\r\n--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\r\n"
+                            "\r\n--xyz--",
+                            "xyz", parts)
+                .empty());
+    REQUIRE(parts.size() == 1);
+    CHECK(parts[0].file_name == std::optional<std::string>(""));
+    CHECK(parts[0].body.empty());
+}
+
+TEST_CASE("multipart: malformed bodies are refused, never half read") {
+    std::vector<MultipartPart> parts;
+    const std::string field = "Content-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n";
+    auto error = [&](const std::string& body) { return parse_multipart(body, "xyz", parts); };
+    CHECK(error("--xyz\r\n" + field + "--xyz--").empty());
+    CHECK(error("").find("does not start with the boundary") != std::string::npos);
+    CHECK(error("--abc\r\n" + field + "--abc--").find("does not start with the boundary") != std::string::npos);
+    CHECK(error("--xyz\r\n" + field).find("ends before the closing boundary") != std::string::npos);   // truncated
+    CHECK(error("--xyz\r\n" + field + "--xyz\r\n" + field).find("ends before") != std::string::npos);
+    CHECK(parts.empty());  // the whole part before the truncated one is dropped too
+    CHECK(error("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1").find("ends before") !=
+          std::string::npos);
+    CHECK(error("--xyz\n" + field + "--xyz--").find("CRLF") != std::string::npos);  // bare LF
+    CHECK(error("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n1\r\n--xyz--").find("headers do not end") !=
+          std::string::npos);
+    CHECK(error("--xyz\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\n1\r\n--xyz--").find("not form-data") !=
+          std::string::npos);
+    CHECK(error("--xyz\r\nContent-Disposition: form-data\r\n\r\n1\r\n--xyz--").find("no Content-Disposition name") !=
+          std::string::npos);
+    CHECK(error("--xyz\r\nContent-Type: text/plain\r\n\r\n1\r\n--xyz--").find("no Content-Disposition name") !=
+          std::string::npos);
+    CHECK(error("--xyz\r\nno colon here\r\n\r\n1\r\n--xyz--").find("no name") != std::string::npos);
+    CHECK(error("--xyz\r\nContent-Disposition: form-data; name=\"a\r\n\r\n1\r\n--xyz--").find("Content-Disposition") !=
+          std::string::npos);
+    CHECK(error("--xyz\r\nX: " + std::string(5000, 'a') + "\r\n\r\n1\r\n--xyz--").find("too long") != std::string::npos);
+    std::string many;
+    for (int i = 0; i < 17; ++i) many += "--xyz\r\n" + field;
+    CHECK(error(many + "--xyz--").find("too many parts") != std::string::npos);
+    CHECK(parse_multipart("--\r\n", "", parts) == "no boundary");
+    CHECK(parts.empty());
 }

@@ -13,6 +13,8 @@ namespace {
 
 using sesame::Code;
 
+constexpr std::int64_t kMaxClockStep = 366 * 86400;  // one move of the test clock, at most
+
 struct AdminView {
     std::string notice;
     std::string error;
@@ -106,6 +108,15 @@ Response overview(App& app, const std::string& admin_cookie, const AdminView& vi
             ">Simulate: codes appear in the message feed only</option>\n<option value=\"live\"" +
             std::string(live ? " selected" : "") + ">Live: codes are sent by SMS and email</option>\n</select>\n"
             "<button type=\"submit\">Save</button>\n</form>\n";
+
+    if (sesame::FakeClock* clock = app.test_clock()) {
+        body += "<h2>Test clock</h2>\n<p>The engine runs on a test clock (--test-clock). It reads " +
+                escape(time_text(clock->now())) + ".</p>\n<form method=\"post\" action=\"/admin/test-clock\" "
+                "novalidate>\n" + hidden(app, admin_cookie) +
+                "<label for=\"advance\">Move forward by (seconds)</label>\n"
+                "<input type=\"text\" id=\"advance\" name=\"advance\" inputmode=\"numeric\" required "
+                "autocomplete=\"off\">\n<button type=\"submit\">Move the clock</button>\n</form>\n";
+    }
 
     body += "<h2>Create a client</h2>\n<form method=\"post\" action=\"/admin/clients\" novalidate>\n" +
             hidden(app, admin_cookie) +
@@ -276,6 +287,25 @@ Response admin_create_client(App& app, const Request& request) {
     auto created = app.engine().create_client(app.staff(), client);
     if (!created.ok()) return overview(app, admin_cookie, {{}, created.status().message(), 400});
     return client_view(app, admin_cookie, *created, {"Client created. Add a phone number or email next.", {}, 200});
+}
+
+Response admin_test_clock(App& app, const Request& request) {
+    const std::string admin_cookie = signed_in(app, request);
+    if (admin_cookie.empty()) return redirect("/admin");
+    if (!app.csrf_ok(request, CookieKind::admin)) return app.forbidden(Lang::en);
+    sesame::FakeClock* clock = app.test_clock();
+    if (!clock) return app.not_found(Lang::en);
+    const std::string text = trimmed(request.param("advance"));
+    std::int64_t seconds = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || seconds < 1 ||
+        seconds > kMaxClockStep)
+        return overview(app, admin_cookie,
+                        {{}, "advance must be a whole number of seconds from 1 to " + std::to_string(kMaxClockStep) +
+                                 " (one year); the clock only moves forward.", 400});
+    clock->advance(seconds);
+    return overview(app, admin_cookie,
+                    {"The test clock moved forward " + std::to_string(seconds) + " seconds.", {}, 200});
 }
 
 Response admin_client_page(App& app, const Request& request) {

@@ -1,3 +1,4 @@
+#include <charconv>
 #include <cstdio>
 
 #include "pages/pages.hpp"
@@ -63,6 +64,89 @@ std::string trimmed(const std::string& text) {
     if (first == std::string::npos) return {};
     const auto last = text.find_last_not_of(" \t\r\n");
     return text.substr(first, last - first + 1);
+}
+
+std::string size_text(std::int64_t bytes) {
+    char buffer[32];
+    if (bytes < 1024) std::snprintf(buffer, sizeof buffer, "%lld B", static_cast<long long>(bytes));
+    else if (bytes < 1024 * 1024) std::snprintf(buffer, sizeof buffer, "%lld KB", static_cast<long long>((bytes + 1023) / 1024));
+    else std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return buffer;
+}
+
+std::string login_with_next(const std::string& path) {
+    if (path == "/dashboard" || !safe_next(path)) return "/";  // the dashboard is where sign-in leads anyway
+    std::string encoded;
+    for (const char c : path) encoded += c == '/' ? std::string("/") : url_encode(std::string_view(&c, 1));
+    return "/?next=" + encoded;
+}
+
+Response signed_out(App& app) {
+    Response r = redirect("/");
+    r.header("Set-Cookie", app.clear_cookie(CookieKind::session));
+    return r;
+}
+
+std::optional<Response> require_client(App& app, const Request& request, SignedIn& out) {
+    auto portal = app.portal();
+    if (!portal.ok()) return app.server_error(Lang::en);
+    const std::string token = app.cookie(request, CookieKind::session);
+    const std::string next = request.method == "GET" ? login_with_next(request.path) : std::string("/");
+    if (token.empty()) return redirect(next);
+    auto session = app.engine().check_session(portal->id, token);
+    if (session.code() == Code::selection_required) return redirect("/choose");
+    if (!session.ok() || !session->client_id) {
+        Response r = redirect(next);
+        r.header("Set-Cookie", app.clear_cookie(CookieKind::session));
+        return r;
+    }
+    auto client = app.engine().get_client(app.staff(), *session->client_id);
+    if (!client.ok()) return signed_out(app);
+    out.portal = *portal;
+    out.token = token;
+    out.client = *client;
+    out.lang = Lang::en;
+    if (!parse_lang(client->language, out.lang)) parse_lang(portal->settings.default_language, out.lang);
+    return std::nullopt;
+}
+
+std::string path_tail(const Request& request, std::string_view prefix) {
+    if (request.path.size() < prefix.size() || request.path.compare(0, prefix.size(), prefix) != 0) return {};
+    return request.path.substr(prefix.size());
+}
+
+std::optional<sesame::Id> parse_id(std::string_view text) {
+    sesame::Id id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+    return id;
+}
+
+Response file_response(const sesame::FileDownload& file) {
+    Response r;
+    r.content_type = file.content_type.empty() ? "application/octet-stream" : file.content_type;
+    r.body.assign(file.bytes.begin(), file.bytes.end());
+    // An ASCII name for every browser, and the UTF-8 one (RFC 6266) for those that read it.
+    std::string ascii;
+    for (const char c : file.file_name) {
+        const auto u = static_cast<unsigned char>(c);
+        ascii += (u < 0x20 || u >= 0x7f || c == '"' || c == '\\' || c == ';') ? '_' : c;
+    }
+    if (ascii.empty()) ascii = "download";
+    r.header("Content-Disposition",
+             "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + url_encode(file.file_name));
+    r.no_store = true;
+    return r;
+}
+
+bool safe_next(std::string_view next) {
+    if (next.empty() || next.size() > 512 || next[0] != '/') return false;
+    if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return false;
+    for (const char c : next) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\\' || u <= 0x20 || u == 0x7f) return false;
+    }
+    return true;
 }
 
 }  // namespace portal::pages

@@ -1,16 +1,13 @@
-// GET /dashboard and POST /logout: what a signed-in client sees of their own (upcoming events,
-// cases, documents), and the way out.
+// GET /dashboard, GET /documents/<id> and POST /logout: what a signed-in client sees of their own
+// (the portal's merge-tag dashboard, upcoming events, cases, documents and their files), and the
+// way out.
+#include <cstdio>
+
 #include "pages/pages.hpp"
 
 namespace portal::pages {
 
 namespace {
-
-Response signed_out(App& app) {
-    Response r = redirect("/");
-    r.header("Set-Cookie", app.clear_cookie(CookieKind::session));
-    return r;
-}
 
 std::string cell(const std::string& text) { return "<td>" + escape(text) + "</td>"; }
 std::string head(Lang lang, const char* key) { return "<th scope=\"col\">" + escape(tr(lang, key)) + "</th>"; }
@@ -37,54 +34,88 @@ std::string cases_section(Lang lang, const std::vector<sesame::Case>& cases) {
     return s + "</tbody></table></div>\n";
 }
 
-std::string documents_section(Lang lang, const std::vector<sesame::Document>& documents) {
+// The documents of this client that have a file attached: their names link to the download.
+std::string documents_section(App& app, Lang lang, const std::vector<sesame::Document>& documents) {
     std::string s = "<h2 id=\"documents\">" + escape(tr(lang, "documents_heading")) + "</h2>\n";
     if (documents.empty()) return s + "<p>" + escape(tr(lang, "no_documents")) + "</p>\n";
     s += "<div class=\"table-wrap\"><table aria-labelledby=\"documents\">\n<thead><tr>" + head(lang, "col_name") +
          head(lang, "col_type") + head(lang, "col_due") + head(lang, "col_status") + "</tr></thead>\n<tbody>\n";
-    for (const auto& d : documents)
-        s += "<tr>" + cell(d.name) + cell(d.type) + cell(d.due_date) + cell(d.status) + "</tr>\n";
+    for (const auto& d : documents) {
+        // Read only to decide on the link: the download itself goes through the engine's checks.
+        auto file = app.engine().store().get_document_file(d.id);
+        std::string name = escape(d.name);
+        if (file.ok() && file->has_value())
+            name = "<a href=\"/documents/" + std::to_string(d.id) + "\">" + name + "</a> <span class=\"hint\">(" +
+                   escape(tr(lang, "download_hint", {{"size", size_text((*file)->size)}})) + ")</span>";
+        s += "<tr><td>" + name + "</td>" + cell(d.type) + cell(d.due_date) + cell(d.status) + "</tr>\n";
+    }
     return s + "</tbody></table></div>\n";
 }
 
 }  // namespace
 
 Response dashboard_page(App& app, const Request& request) {
-    auto portal = app.portal();
-    if (!portal.ok()) return app.server_error(Lang::en);
-    const std::string token = app.cookie(request, CookieKind::session);
-    if (token.empty()) return redirect("/");
-    auto session = app.engine().check_session(portal->id, token);
-    if (session.code() == sesame::Code::selection_required) return redirect("/choose");
-    if (!session.ok() || !session->client_id) return signed_out(app);
+    SignedIn in;
+    if (auto elsewhere = require_client(app, request, in)) return *elsewhere;
+    const auto* portal = &in.portal;
+    const std::string& token = in.token;
+    const Lang lang = in.lang;
 
-    auto client = app.engine().get_client(app.staff(), *session->client_id);
-    if (!client.ok()) return signed_out(app);
-    Lang lang = Lang::en;
-    if (!parse_lang(client->language, lang)) parse_lang(portal->settings.default_language, lang);
-
+    auto dashboard = app.engine().render_dashboard(portal->id, token);
+    if (dashboard.code() == sesame::Code::selection_required) return redirect("/choose");
     auto events = app.engine().client_events(portal->id, token, today(app.now()));
     auto cases = app.engine().client_cases(portal->id, token);
     auto documents = app.engine().client_documents(portal->id, token);
     if (events.code() == sesame::Code::session_invalid || cases.code() == sesame::Code::session_invalid ||
-        documents.code() == sesame::Code::session_invalid)
+        documents.code() == sesame::Code::session_invalid || dashboard.code() == sesame::Code::session_invalid)
         return signed_out(app);
-    if (!events.ok() || !cases.ok() || !documents.ok()) {
+    if (!events.ok() || !cases.ok() || !documents.ok() || !dashboard.ok()) {
+        std::fprintf(stderr, "error: dashboard: %s\n",
+                     sesame::code_name(!dashboard.ok() ? dashboard.code() : !events.ok() ? events.code()
+                                       : !cases.ok() ? cases.code() : documents.code()));
         Response r = app.server_error(lang);
         r.no_store = true;
         return r;
     }
 
     std::string body = "<h1>" + escape(tr(lang, "dashboard_title")) + "</h1>\n";
-    body += "<p>" + escape(tr(lang, "welcome", {{"name", client->first_name}})) + "</p>\n";
+    body += "<p><a href=\"/profile\">" + escape(tr(lang, "profile_title")) + "</a> · <a href=\"/uploads\">" +
+            escape(tr(lang, "uploads_title")) + "</a></p>\n";
+    // render_dashboard answers HTML in which every value is already escaped.
+    body += "<div class=\"dashboard\" lang=\"" + escape(dashboard->language) + "\">" + dashboard->html + "</div>\n";
     body += events_section(lang, *events);
     body += cases_section(lang, *cases);
-    body += documents_section(lang, *documents);
+    body += documents_section(app, lang, *documents);
     body += "<form method=\"post\" action=\"/logout\">\n" + hidden_fields(app, CookieKind::session, token, lang) +
             "<button type=\"submit\" class=\"secondary\">" + escape(tr(lang, "logout_button")) + "</button>\n</form>\n";
     Response r = app.page(lang, tr(lang, "dashboard_title"), body);
     r.no_store = true;
     return r;
+}
+
+Response document_download(App& app, const Request& request) {
+    SignedIn in;
+    if (auto elsewhere = require_client(app, request, in)) return *elsewhere;
+    const auto id = parse_id(path_tail(request, "/documents/"));
+    if (!id) return app.not_found(in.lang);
+    auto file = app.engine().download_document(in.portal.id, in.token, *id);
+    if (file.ok()) return file_response(*file);
+    switch (file.code()) {
+        case sesame::Code::not_found: {
+            Response r = app.not_found(in.lang);
+            r.no_store = true;
+            return r;
+        }
+        case sesame::Code::session_invalid: return signed_out(app);
+        case sesame::Code::selection_required: return redirect("/choose");
+        default: {
+            std::fprintf(stderr, "error: download_document: %s: %s\n", sesame::code_name(file.code()),
+                         file.status().message().c_str());
+            Response r = app.server_error(in.lang);
+            r.no_store = true;
+            return r;
+        }
+    }
 }
 
 Response logout_submit(App& app, const Request& request) {

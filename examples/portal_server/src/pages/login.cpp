@@ -10,7 +10,7 @@ constexpr std::size_t kIdentifierMax = 320;  // the longest email address there 
 std::string switch_href(Lang lang) { return lang == Lang::es ? "/?lang=en" : "/?lang=es"; }
 
 Response render(App& app, Lang lang, const sesame::Portal& portal, const std::string& login_cookie,
-                const std::string& identifier, const std::string& error, int status) {
+                const std::string& identifier, const std::string& error, int status, const std::string& next) {
     std::string body = "<h1>" + escape(tr(lang, "sign_in_title")) + "</h1>\n";
     if (portal.client_auth == sesame::ClientAuth::disabled) {
         body += "<p>" + escape(tr(lang, "auth_disabled")) + "</p>\n";
@@ -19,6 +19,7 @@ Response render(App& app, Lang lang, const sesame::Portal& portal, const std::st
     std::string described = "identifier-hint";
     body += "<form method=\"post\" action=\"/login\" novalidate>\n";
     body += hidden_fields(app, CookieKind::login, login_cookie, lang);
+    if (!next.empty()) body += "<input type=\"hidden\" name=\"next\" value=\"" + escape(next) + "\">\n";
     body += "<label for=\"identifier\">" + escape(tr(lang, "identifier_label")) + "</label>\n";
     body += "<p id=\"identifier-hint\" class=\"hint\">" + escape(tr(lang, "identifier_hint")) + "</p>\n";
     if (!error.empty()) {
@@ -39,18 +40,19 @@ Response login_page(App& app, const Request& request) {
     auto portal = app.portal();
     if (!portal.ok()) return app.server_error(Lang::en);
     const Lang lang = app.visitor_lang(request, *portal);
+    const std::string next = safe_next(request.param("next")) ? request.param("next") : std::string();
 
     // Someone already signed in goes straight on.
     if (const std::string token = app.cookie(request, CookieKind::session); !token.empty()) {
         auto session = app.engine().check_session(portal->id, token);
-        if (session.ok()) return redirect("/dashboard");
+        if (session.ok()) return redirect(next.empty() ? "/dashboard" : next);
         if (session.code() == sesame::Code::selection_required) return redirect("/choose");
     }
 
     std::string login_cookie = app.cookie(request, CookieKind::login);
     const bool fresh = login_cookie.empty();
     if (fresh) login_cookie = App::random_id();
-    Response r = render(app, lang, *portal, login_cookie, {}, {}, 200);
+    Response r = render(app, lang, *portal, login_cookie, {}, {}, 200, next);
     if (fresh) r.header("Set-Cookie", app.set_cookie(CookieKind::login, login_cookie));
     return r;
 }
@@ -61,20 +63,21 @@ Response login_submit(App& app, const Request& request) {
     const Lang lang = app.visitor_lang(request, *portal);
     if (!app.csrf_ok(request, CookieKind::login)) return app.forbidden(lang);
     const std::string login_cookie = app.cookie(request, CookieKind::login);
+    const std::string next = safe_next(request.param("next")) ? request.param("next") : std::string();
     if (portal->client_auth == sesame::ClientAuth::disabled)
-        return render(app, lang, *portal, login_cookie, {}, {}, 403);
+        return render(app, lang, *portal, login_cookie, {}, {}, 403, next);
 
     const std::string identifier = trimmed(request.param("identifier"));
     if (identifier.empty())
-        return render(app, lang, *portal, login_cookie, identifier, tr(lang, "err_identifier_empty"), 400);
+        return render(app, lang, *portal, login_cookie, identifier, tr(lang, "err_identifier_empty"), 400, next);
     if (identifier.size() > kIdentifierMax)
-        return render(app, lang, *portal, login_cookie, {}, tr(lang, "err_identifier_invalid"), 400);
+        return render(app, lang, *portal, login_cookie, {}, tr(lang, "err_identifier_invalid"), 400, next);
 
     auto started = app.engine().start_login(portal->id, identifier, {request.ip, request.user_agent});
     if (!started.ok()) {
         int status = 400;
         const std::string error = login_error_text(lang, started.status(), status);
-        return render(app, lang, *portal, login_cookie, identifier, error, status);
+        return render(app, lang, *portal, login_cookie, identifier, error, status, next);
     }
 
     PendingLogin login;
@@ -86,6 +89,7 @@ Response login_submit(App& app, const Request& request) {
     login.expires_at = started->expires_at;
     login.resend_after = started->resend_after;
     login.max_attempts = portal->settings.max_attempts;
+    login.next = next;
     // A new cookie value for the pending login: a value known before sign-in never names one.
     const std::string id = app.add_pending(login);
     app.erase_pending(login_cookie);

@@ -123,7 +123,10 @@ Response verify_submit(App& app, const Request& request) {
     auto verified = app.engine().verify_login(portal->id, login->challenge_id, code, {request.ip, request.user_agent});
     if (verified.ok()) {
         app.erase_pending(login_cookie);
-        Response r = redirect(verified->client_id ? "/dashboard" : "/choose");
+        const std::string next = safe_next(login->next) ? login->next : std::string();
+        std::string to = verified->client_id ? (next.empty() ? std::string("/dashboard") : next) : "/choose";
+        if (!verified->client_id && !next.empty()) to += "?next=" + url_encode(next);
+        Response r = redirect(to);
         r.header("Set-Cookie", app.set_cookie(CookieKind::session, verified->token));
         r.header("Set-Cookie", app.clear_cookie(CookieKind::login));
         return r;
