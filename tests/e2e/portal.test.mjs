@@ -23,11 +23,12 @@ async function withPortal(fn) {
   try {
     await fn(portal);
   } catch (e) {
+    await portal.stop();
     e.message += '\n--- portal server log ---\n' + portal.log();
     throw e;
-  } finally {
-    await portal.stop();
   }
+  const code = await portal.stop();
+  assert.equal(code, 0, 'the portal server stops cleanly on SIGTERM:\n' + portal.log());
 }
 
 async function shot(page, name) {
