@@ -245,6 +245,7 @@ TEST_CASE("gated calendars and forms: login required sends to sign-in with ?next
 
     const Reply home = b.get("/?next=/calendars/hearings");
     CHECK(has(home.body, "<input type=\"hidden\" name=\"next\" value=\"/calendars/hearings\">"));
+    CHECK(has(home.body, "href=\"/?lang=es&amp;next=%2Fcalendars%2Fhearings\""));  // the language switch keeps it
     const Reply started = b.submit(home, "/login", {{"identifier", World::kPhone}, {"next", "/calendars/hearings"}});
     REQUIRE(started.status == 303);
     const Reply verify = b.get("/verify");

@@ -7,14 +7,19 @@ namespace {
 
 constexpr std::size_t kIdentifierMax = 320;  // the longest email address there can be
 
-std::string switch_href(Lang lang) { return lang == Lang::es ? "/?lang=en" : "/?lang=es"; }
+// The other language's link, keeping where sign-in should lead.
+std::string switch_href(Lang lang, const std::string& next) {
+    std::string href = lang == Lang::es ? "/?lang=en" : "/?lang=es";
+    if (!next.empty()) href += "&next=" + url_encode(next);
+    return href;
+}
 
 Response render(App& app, Lang lang, const sesame::Portal& portal, const std::string& login_cookie,
                 const std::string& identifier, const std::string& error, int status, const std::string& next) {
     std::string body = "<h1>" + escape(tr(lang, "sign_in_title")) + "</h1>\n";
     if (portal.client_auth == sesame::ClientAuth::disabled) {
         body += "<p>" + escape(tr(lang, "auth_disabled")) + "</p>\n";
-        return app.page(lang, tr(lang, "sign_in_title"), body, status, switch_href(lang));
+        return app.page(lang, tr(lang, "sign_in_title"), body, status, switch_href(lang, next));
     }
     std::string described = "identifier-hint";
     body += "<form method=\"post\" action=\"/login\" novalidate>\n";
@@ -31,7 +36,7 @@ Response render(App& app, Lang lang, const sesame::Portal& portal, const std::st
     if (!error.empty()) body += " aria-invalid=\"true\"";
     body += " value=\"" + escape(identifier) + "\">\n";
     body += "<button type=\"submit\">" + escape(tr(lang, "login_button")) + "</button>\n</form>\n";
-    return app.page(lang, tr(lang, "sign_in_title"), body, status, switch_href(lang));
+    return app.page(lang, tr(lang, "sign_in_title"), body, status, switch_href(lang, next));
 }
 
 }  // namespace

@@ -22,9 +22,6 @@ std::string kind_text(Lang lang, UploadKind kind) {
     return tr(lang, kind == UploadKind::photo ? "upload_kind_photo" : "upload_kind_document");
 }
 
-// "5 MB", "300 KB": the policy's bound as a person reads it.
-std::string limit_text(std::int64_t bytes) { return size_text(bytes); }
-
 Response render(App& app, const SignedIn& in, const UploadsView& view) {
     const Lang lang = in.lang;
     auto uploads = app.engine().client_uploads(in.portal.id, in.token);
@@ -73,7 +70,7 @@ Response render(App& app, const SignedIn& in, const UploadsView& view) {
         body += "<form method=\"post\" action=\"/uploads\" enctype=\"multipart/form-data\" novalidate>\n" +
                 hidden_fields(app, CookieKind::session, in.token, lang) +
                 "<label for=\"file\">" + escape(tr(lang, "upload_file_label")) + "</label>\n<p id=\"upload-hint\" "
-                "class=\"hint\">" + escape(tr(lang, "upload_hint", {{"types", types}, {"size", limit_text(policy->max_bytes)}})) +
+                "class=\"hint\">" + escape(tr(lang, "upload_hint", {{"types", types}, {"size", size_text(policy->max_bytes)}})) +
                 "</p>\n<input type=\"file\" id=\"file\" name=\"file\" accept=\"" + accept +
                 "\" required aria-describedby=\"" + described + "\"" +
                 (view.error.empty() ? std::string() : std::string(" aria-invalid=\"true\"")) + ">\n<label for=\"kind\">" +
@@ -112,8 +109,8 @@ Response upload_submit(App& app, const Request& request) {
         return render(app, in, {tr(lang, "err_upload_form"), {}, 400});
     }
     // The CSRF token travels in the multipart body: check it before anything else is used.
-    Request fields = request;
-    fields.body.clear();
+    Request fields;  // the text fields, and the cookies the CSRF token is keyed from
+    fields.cookies = request.cookies;
     for (const auto& part : parts)
         if (!part.file_name) fields.form.emplace(part.name, part.body);
     if (!app.csrf_ok(fields, CookieKind::session)) return app.forbidden(lang);
@@ -140,7 +137,7 @@ Response upload_submit(App& app, const Request& request) {
         case sesame::Code::invalid_argument: {
             if (policy.ok() && static_cast<std::int64_t>(bytes.size()) > policy->max_bytes)
                 return render(app, in,
-                              {tr(lang, "err_upload_size", {{"size", limit_text(policy->max_bytes)}}), {}, 413});
+                              {tr(lang, "err_upload_size", {{"size", size_text(policy->max_bytes)}}), {}, 413});
             const std::string types = kind == UploadKind::photo ? "JPEG, PNG" : "PDF, JPEG, PNG";
             return render(app, in, {tr(lang, "err_upload_type", {{"types", types}}), {}, 415});
         }
