@@ -347,7 +347,7 @@ Status cmd_import_clients(Context& ctx, const Parsed& p) {
                                                       " column: every client needs a first and last name (columns: " +
                                                       known_columns() + ")");
 
-    const bool progress = !ctx.globals.json && isatty(STDERR_FILENO);
+    const bool progress = isatty(STDERR_FILENO) == 1;
     std::vector<Problem> problems;
     json imported_ids = json::array();
     std::size_t imported = 0, skipped = 0;

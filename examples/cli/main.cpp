@@ -28,7 +28,9 @@ std::string top_help() {
     std::ostringstream out;
     out << "Usage: sesame [--db PATH] [--key-file PATH] [--blob-dir DIR] [--json] COMMAND [ARGS...]\n\n"
         << "Log a test client in to a Sesame portal from a terminal: start a login, read the simulated code\n"
-        << "from the client's message feed, verify it, and check or end the session.\n\nCommands:\n";
+        << "from the client's message feed, verify it, and check or end the session. Manage agencies, portals,\n"
+        << "clients and what is assigned to them, import and export clients as CSV, and serve the portal.\n"
+        << "Every command with an example: docs/cli.md.\n\nCommands:\n";
     std::size_t width = 0;
     for (const auto& c : cli::commands()) width = std::max(width, cli::command_name(c).size() - 7);
     for (const auto& c : cli::commands()) {
