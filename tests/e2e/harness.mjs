@@ -1,20 +1,23 @@
 // What every browser test shares: a fresh demo database and portal server per test, headless
-// Chromium through playwright-core, and the staff steps (sign-in, message feed, test clock).
+// Chromium driven by chromedriver (webdriver.mjs), and the staff steps (sign-in, message feed,
+// test clock).
 //
 // SESAME_BUILD picks the build whose `sesame` and `sesame-portal` are tested (default
-// build/release); SESAME_CHROMIUM the browser (default /usr/bin/chromium).
+// build/release); SESAME_CHROMIUM the browser (default /usr/bin/chromium), SESAME_CHROMEDRIVER
+// its driver (default /usr/bin/chromedriver).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { Driver } from './webdriver.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUILD = resolve(ROOT, process.env.SESAME_BUILD || 'build/release');
 export const SESAME = join(BUILD, 'examples/cli/sesame');
 export const PORTAL = join(BUILD, 'examples/portal_server/sesame-portal');
 export const CHROMIUM = process.env.SESAME_CHROMIUM || '/usr/bin/chromium';
+export const CHROMEDRIVER = process.env.SESAME_CHROMEDRIVER || '/usr/bin/chromedriver';
 export const STAFF_TOKEN = 'e2e-staff-token-0123456789';
 export const SHARED_PHONE = '(555) 123-4567';
 export const IMAGES = join(ROOT, 'docs/images');
@@ -79,33 +82,30 @@ export async function startPortal() {
   };
 }
 
-export async function launchBrowser() {
-  const args = [];
-  if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+export async function startDriver() {
+  return Driver.start(CHROMEDRIVER);
 }
 
-// A new page in its own context (its own cookies), sized like a phone when `phone` is set.
-export async function newPage(browser, { phone = false } = {}) {
-  const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 } } : {});
-  return context.newPage();
+// A new browser (its own cookies), sized like a phone when `phone` is set.
+export async function newPage(driver, { phone = false } = {}) {
+  return driver.browser(CHROMIUM, { phone });
 }
 
-// Signs the staff page in to /admin with the staff token.
+// Signs the staff browser in to /admin with the staff token.
 export async function staffSignIn(page, url) {
   await page.goto(url + '/admin');
   await page.fill('#token', STAFF_TOKEN);
   await page.click('form[action="/admin/login"] button[type=submit]');
-  await page.waitForSelector('h1:has-text("Portal administration")');
+  await page.waitFor('h1', 'Portal administration');
 }
 
 // The newest simulated login code in a client's message feed, read as staff do: from the client
 // list, open the client, read the feed.
 export async function codeFromFeed(staff, url, clientName) {
   await staff.goto(url + '/admin');
-  await staff.click(`a:has-text("${clientName}")`);
-  await staff.waitForSelector('h2#feed');
-  const messages = await staff.locator('table[aria-labelledby=feed] pre').allTextContents();
+  await staff.clickText('table[aria-labelledby=clients] a', clientName);
+  await staff.waitFor('h2#feed');
+  const messages = await staff.texts('table[aria-labelledby=feed] pre');
   for (const text of messages) {
     const code = codeIn(text);
     if (code) return code;
@@ -118,7 +118,7 @@ export async function advanceClock(staff, url, seconds) {
   await staff.goto(url + '/admin');
   await staff.fill('#advance', String(seconds));
   await staff.click('form[action="/admin/test-clock"] button[type=submit]');
-  await staff.waitForSelector('h1');
+  await staff.waitFor('h1');
 }
 
 // The visitor's sign-in up to the verify page.

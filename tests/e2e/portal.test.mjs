@@ -1,12 +1,14 @@
-// The example portal in headless Chromium: the product article's "Log In as a Test Client" steps as
-// written, then the ways a sign-in goes wrong or branches. Each test has its own demo database and
-// server (harness.mjs), so they do not depend on each other's codes, throttles or clock.
+// The example portal in headless Chromium (chromedriver): the product article's "Log In as a Test
+// Client" steps as written, then the ways a sign-in goes wrong or branches. Each test has its own
+// demo database, server and browsers (harness.mjs), so they do not depend on each other's codes,
+// throttles or clock.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import {
-  startPortal, launchBrowser, newPage, staffSignIn, codeFromFeed, advanceClock, startLogin,
+  startPortal, startDriver, newPage, staffSignIn, codeFromFeed, advanceClock, startLogin,
   SHARED_PHONE, IMAGES,
 } from './harness.mjs';
 
@@ -14,54 +16,63 @@ const SCREENSHOTS = process.env.SESAME_E2E_SCREENSHOTS === '1';
 // A small but real PDF: the portal checks the file's type from its bytes.
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
-let browser;
-before(async () => { browser = await launchBrowser(); });
-after(async () => { await browser?.close(); });
+let driver;
+before(async () => { driver = await startDriver(); });
+after(async () => { await driver?.stop(); });
 
+// Runs `fn(portal, open)` with a fresh portal; `open(options)` opens a browser that is closed after.
 async function withPortal(fn) {
   const portal = await startPortal();
+  const browsers = [];
+  const open = async (options) => {
+    const b = await newPage(driver, options);
+    browsers.push(b);
+    return b;
+  };
   try {
-    await fn(portal);
+    await fn(portal, open);
   } catch (e) {
-    await portal.stop();
     e.message += '\n--- portal server log ---\n' + portal.log();
+    for (const b of browsers) await b.close().catch(() => {});
+    await portal.stop();
     throw e;
   }
+  for (const b of browsers) await b.close();
   const code = await portal.stop();
   assert.equal(code, 0, 'the portal server stops cleanly on SIGTERM:\n' + portal.log());
 }
 
-async function shot(page, name) {
+async function shot(page, name, width) {
   if (!SCREENSHOTS) return;
   mkdirSync(IMAGES, { recursive: true });
-  await page.screenshot({ path: join(IMAGES, name), fullPage: true });
+  writeFileSync(join(IMAGES, name), await page.screenshot(width));
 }
 
-const sidebarLinks = (page) => page.locator('nav.sidebar a').allTextContents();
+const sidebarLinks = (page) => page.texts('nav.sidebar a');
 
 test('Log In as a Test Client, as the article writes it', async () => {
-  await withPortal(async ({ url }) => {
+  await withPortal(async ({ url }, open) => {
     // Staff: edit the portal, set Client Authentication, save, and "View Portal".
-    const staff = await newPage(browser);
+    const staff = await open();
     await staffSignIn(staff, url);
-    await staff.selectOption('#client_auth', 'enabled');
+    await staff.select('#client_auth', 'enabled');
     await staff.click('form[action="/admin/portal"] button[type=submit]');
-    await staff.waitForSelector('#client_auth');
-    assert.equal(await staff.locator('#client_auth').inputValue(), 'enabled');
+    await staff.waitFor('#client_auth');
+    assert.equal(await staff.value('#client_auth'), 'enabled');
     // The contacts with their badges are listed for staff.
-    assert.match(await staff.locator('table[aria-labelledby=clients]').innerText(), /\+15551234567/);
+    assert.match(await staff.text('table[aria-labelledby=clients]'), /\+15551234567/);
 
-    const client = await newPage(browser, { phone: true });
+    const client = await open({ phone: true });
     await client.goto(url + '/');
     assert.deepEqual(await sidebarLinks(client), ['Court information']);
-    await shot(client, 'login.png');
+    await shot(client, 'login.png', 390);
 
     // Enter the test client's phone number and click Login.
     await startLogin(client, url, SHARED_PHONE);
-    await client.waitForSelector('#code');
-    assert.equal(await client.getAttribute('#code', 'autocomplete'), 'one-time-code');
-    assert.equal(await client.getAttribute('#code', 'inputmode'), 'numeric');
-    await shot(client, 'verify.png');
+    await client.waitFor('#code');
+    assert.equal(await client.attribute('#code', 'autocomplete'), 'one-time-code');
+    assert.equal(await client.attribute('#code', 'inputmode'), 'numeric');
+    await shot(client, 'verify.png', 390);
 
     // Check the client's message feed for the simulated code, enter it, click Verify.
     const code = await codeFromFeed(staff, url, 'Ann Example');
@@ -69,184 +80,196 @@ test('Log In as a Test Client, as the article writes it', async () => {
     await client.click('form[action="/verify"] button[type=submit]');
 
     // The phone belongs to Ann and Ben: the chooser asks which.
-    await client.waitForSelector('form[action="/choose"]');
-    await client.check('label:has-text("Ann") input[type=radio]');
+    await client.waitFor('form[action="/choose"]');
+    await client.clickText('form[action="/choose"] label.choice', 'Ann');
     await client.click('form[action="/choose"] button[type=submit]');
 
     // Redirected to the Client Dashboard: the merge-tag content, events, the case, the document.
-    await client.waitForURL(/\/dashboard$/);
-    const dashboard = await client.locator('main').innerText();
+    await client.waitForUrl(/\/dashboard$/);
+    const dashboard = await client.text('main');
     assert.match(dashboard, /Welcome back/);
     assert.match(dashboard, /Ann/);
     assert.match(dashboard, /Pretrial hearing/);
     assert.match(dashboard, /2026-CR-0142/);
     assert.match(dashboard, /Conditions of release/);
-    assert.equal(await client.evaluate(() => document.cookie), '', 'the session cookie is HttpOnly');
+    assert.equal(await client.run(() => document.cookie), '', 'the session cookie is HttpOnly');
     // Private sidebar items are visible now.
     const links = await sidebarLinks(client);
     assert.ok(links.includes('Hearing calendar'), `sidebar: ${links}`);
     assert.ok(links.includes('Check-in form'), `sidebar: ${links}`);
-    await shot(client, 'dashboard.png');
+    await shot(client, 'dashboard.png', 390);
 
-    // The document downloads.
-    const [download] = await Promise.all([
-      client.waitForEvent('download'),
-      client.click('a:has-text("Conditions of release")'),
-    ]);
-    assert.match(download.suggestedFilename(), /\.pdf$/);
+    // The document's link downloads the PDF as an attachment, with the client's cookie only.
+    const href = await client.run(() => [...document.querySelectorAll('main a')]
+      .find((a) => a.textContent.includes('Conditions of release')).href);
+    const cookie = await client.cookieHeader();
+    const download = await fetch(href, { headers: { Cookie: cookie } });
+    assert.equal(download.status, 200);
+    assert.match(download.headers.get('content-disposition'), /^attachment;.*\.pdf/);
+    assert.equal(download.headers.get('content-type'), 'application/pdf');
+    assert.equal(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+    const anonymous = await fetch(href, { redirect: 'manual' });
+    assert.notEqual(anonymous.status, 200, 'no download without the session');
+    assert.notEqual(anonymous.headers.get('content-type'), 'application/pdf');
 
     // Profile: an editable field is saved...
     await client.goto(url + '/profile');
     await client.fill('#middle_name', 'Quinn');
     await client.click('form[action="/profile"] button[type=submit]');
-    await client.waitForSelector('text=Saved');
+    await client.waitFor('main', 'Saved');
     await client.goto(url + '/profile');
-    assert.equal(await client.locator('#middle_name').inputValue(), 'Quinn');
+    assert.equal(await client.value('#middle_name'), 'Quinn');
     // ...a read-only one is shown as text, not a field, and a crafted change is refused.
-    assert.equal(await client.locator('input#first_name').count(), 0);
-    const csrf = await client.locator('form[action="/profile"] input[name=csrf]').inputValue();
-    const refused = await client.request.post(url + '/profile', {
-      form: { csrf, lang: 'en', middle_name: 'Quinn', first_name: 'Mallory' },
-      maxRedirects: 0,
+    assert.equal(await client.count('input#first_name'), 0);
+    const csrf = await client.value('form[action="/profile"] input[name=csrf]');
+    const refused = await fetch(url + '/profile', {
+      method: 'POST',
+      headers: { Cookie: await client.cookieHeader(), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, lang: 'en', middle_name: 'Quinn', first_name: 'Mallory' }).toString(),
+      redirect: 'manual',
     });
-    assert.equal(refused.status(), 422);
+    assert.equal(refused.status, 422);
     assert.match(await refused.text(), /cannot be changed/i);
     await client.goto(url + '/profile');
-    assert.match(await client.locator('main').innerText(), /Ann/);
-    assert.doesNotMatch(await client.locator('main').innerText(), /Mallory/);
+    assert.match(await client.text('main'), /Ann/);
+    assert.doesNotMatch(await client.text('main'), /Mallory/);
 
     // Upload a document and see it listed.
     await client.goto(url + '/uploads');
-    await client.setInputFiles('#file', { name: 'pay-stub.pdf', mimeType: 'application/pdf', buffer: PDF });
-    await client.selectOption('#kind', 'document');
+    const dir = mkdtempSync(join(tmpdir(), 'sesame-e2e-upload-'));
+    const file = join(dir, 'pay-stub.pdf');
+    writeFileSync(file, PDF);
+    await client.fill('#file', file);
+    await client.select('#kind', 'document');
     await client.click('form[action="/uploads"] button[type=submit]');
-    await client.waitForSelector('text=Uploaded: pay-stub.pdf');
+    await client.waitFor('main', 'Uploaded: pay-stub.pdf');
+    rmSync(dir, { recursive: true, force: true });
     await client.goto(url + '/uploads');
-    assert.match(await client.locator('main').innerText(), /pay-stub\.pdf/);
+    assert.match(await client.text('main'), /pay-stub\.pdf/);
 
     // Log out: back to sign-in, and the private items are gone.
     await client.goto(url + '/dashboard');
     await client.click('form[action="/logout"] button[type=submit]');
-    await client.waitForSelector('#identifier');
+    await client.waitFor('#identifier');
     assert.deepEqual(await sidebarLinks(client), ['Court information']);
     await client.goto(url + '/dashboard');
-    assert.ok(!client.url().endsWith('/dashboard') || (await client.locator('#identifier').count()) === 1,
-      'the dashboard is not shown after logout');
+    assert.equal(await client.count('#identifier'), 1, 'after logout the dashboard asks for sign-in');
+    assert.doesNotMatch(await client.text('body'), /Welcome back|2026-CR-0142/);
   });
 });
 
 test('Client Authentication disabled: no login form', async () => {
-  await withPortal(async ({ url }) => {
-    const staff = await newPage(browser);
+  await withPortal(async ({ url }, open) => {
+    const staff = await open();
     await staffSignIn(staff, url);
-    await staff.selectOption('#client_auth', 'disabled');
+    await staff.select('#client_auth', 'disabled');
     await staff.click('form[action="/admin/portal"] button[type=submit]');
-    await staff.waitForSelector('#client_auth');
-    const visitor = await newPage(browser);
+    await staff.waitFor('#client_auth');
+    const visitor = await open();
     await visitor.goto(url + '/');
-    assert.equal(await visitor.locator('#identifier').count(), 0);
-    assert.equal(await visitor.locator('form[action="/login"]').count(), 0);
+    assert.equal(await visitor.count('#identifier'), 0);
+    assert.equal(await visitor.count('form[action="/login"]'), 0);
   });
 });
 
 test('five wrong codes lock the code, and the right one is refused after', async () => {
-  await withPortal(async ({ url }) => {
-    const staff = await newPage(browser);
+  await withPortal(async ({ url }, open) => {
+    const staff = await open();
     await staffSignIn(staff, url);
-    const client = await newPage(browser);
+    const client = await open();
     await startLogin(client, url, 'ann@example.org');
-    await client.waitForSelector('#code');
+    await client.waitFor('#code');
     const code = await codeFromFeed(staff, url, 'Ann Example');
     const wrong = code === '000000' ? '111111' : '000000';
     const messages = [];
     for (let i = 0; i < 5; i++) {
       await client.fill('#code', wrong);
       await client.click('form[action="/verify"] button[type=submit]');
-      await client.waitForSelector('[role=alert]');
-      messages.push(await client.locator('[role=alert]').first().innerText());
+      await client.waitFor('[role=alert]');
+      messages.push(await client.text('[role=alert]'));
     }
     assert.match(messages[0], /not right/);
     assert.match(messages[4], /Too many wrong tries/);
     await client.fill('#code', code);
     await client.click('form[action="/verify"] button[type=submit]');
-    await client.waitForSelector('[role=alert]');
-    assert.match(await client.locator('[role=alert]').first().innerText(), /Too many wrong tries/);
-    assert.ok(!client.url().endsWith('/dashboard'));
+    await client.waitFor('[role=alert]');
+    assert.match(await client.text('[role=alert]'), /Too many wrong tries/);
+    assert.ok(!(await client.url()).endsWith('/dashboard'));
   });
 });
 
 test('an expired code is refused with its own message', async () => {
-  await withPortal(async ({ url }) => {
-    const staff = await newPage(browser);
+  await withPortal(async ({ url }, open) => {
+    const staff = await open();
     await staffSignIn(staff, url);
-    const client = await newPage(browser);
+    const client = await open();
     await startLogin(client, url, 'ann@example.org');
-    await client.waitForSelector('#code');
+    await client.waitFor('#code');
     const code = await codeFromFeed(staff, url, 'Ann Example');
     await advanceClock(staff, url, 3600);
     await client.fill('#code', code);
     await client.click('form[action="/verify"] button[type=submit]');
-    await client.waitForSelector('[role=alert]');
-    assert.match(await client.locator('[role=alert]').first().innerText(), /expired/);
+    await client.waitFor('[role=alert]');
+    assert.match(await client.text('[role=alert]'), /expired/);
   });
 });
 
 test('resend: the button shows the cooldown, then a new code signs in', async () => {
-  await withPortal(async ({ url }) => {
-    const staff = await newPage(browser);
+  await withPortal(async ({ url }, open) => {
+    const staff = await open();
     await staffSignIn(staff, url);
-    const client = await newPage(browser);
+    const client = await open();
     await startLogin(client, url, 'ann@example.org');
-    await client.waitForSelector('#code');
-    const resend = client.locator('form[action="/resend"] button');
-    assert.equal(await resend.isDisabled(), true);
-    assert.match(await resend.innerText(), /wait \d+ s/);
+    await client.waitFor('#code');
+    const resend = 'form[action="/resend"] button';
+    assert.equal(await client.enabled(resend), false);
+    assert.match(await client.text(resend), /wait \d+ s/);
     const first = await codeFromFeed(staff, url, 'Ann Example');
 
     await advanceClock(staff, url, 120);
     await client.reload();
-    assert.equal(await resend.isDisabled(), false);
-    await resend.click();
-    await client.waitForSelector('#code');
+    assert.equal(await client.enabled(resend), true);
+    await client.click(resend);
+    await client.waitFor('#code');
     const second = await codeFromFeed(staff, url, 'Ann Example');
     assert.notEqual(second, first, 'a new code was sent');
     await client.fill('#code', second);
     await client.click('form[action="/verify"] button[type=submit]');
-    await client.waitForURL(/\/dashboard$/);
+    await client.waitForUrl(/\/dashboard$/);
   });
 });
 
 test('email login goes straight to the dashboard', async () => {
-  await withPortal(async ({ url }) => {
-    const staff = await newPage(browser);
+  await withPortal(async ({ url }, open) => {
+    const staff = await open();
     await staffSignIn(staff, url);
-    const client = await newPage(browser);
+    const client = await open();
     await startLogin(client, url, 'ann@example.org');
-    await client.waitForSelector('#code');
+    await client.waitFor('#code');
     await client.fill('#code', await codeFromFeed(staff, url, 'Ann Example'));
     await client.click('form[action="/verify"] button[type=submit]');
-    await client.waitForURL(/\/dashboard$/);
-    assert.match(await client.locator('main').innerText(), /Welcome back/);
+    await client.waitForUrl(/\/dashboard$/);
+    assert.match(await client.text('main'), /Welcome back/);
   });
 });
 
 test('the shared phone: choosing Ben opens his dashboard in Spanish', async () => {
-  await withPortal(async ({ url }) => {
-    const staff = await newPage(browser);
+  await withPortal(async ({ url }, open) => {
+    const staff = await open();
     await staffSignIn(staff, url);
-    const client = await newPage(browser);
+    const client = await open();
     await startLogin(client, url, '555.123.4567');
-    await client.waitForSelector('#code');
+    await client.waitFor('#code');
     await client.fill('#code', await codeFromFeed(staff, url, 'Ben Example'));
     await client.click('form[action="/verify"] button[type=submit]');
-    await client.waitForSelector('form[action="/choose"]');
-    const names = await client.locator('form[action="/choose"] label.choice').allTextContents();
+    await client.waitFor('form[action="/choose"]');
+    const names = await client.texts('form[action="/choose"] label.choice');
     assert.equal(names.length, 2, `choices: ${names}`);
-    await client.check('label:has-text("Ben") input[type=radio]');
+    await client.clickText('form[action="/choose"] label.choice', 'Ben');
     await client.click('form[action="/choose"] button[type=submit]');
-    await client.waitForURL(/\/dashboard$/);
-    assert.equal(await client.getAttribute('html', 'lang'), 'es');
-    const main = await client.locator('main').innerText();
+    await client.waitForUrl(/\/dashboard$/);
+    assert.equal(await client.attribute('html', 'lang'), 'es');
+    const main = await client.text('main');
     assert.match(main, /Bienvenido/);
     assert.match(main, /Check-in appointment/);
     assert.doesNotMatch(main, /2026-CR-0142/, "Ann's case is not on Ben's dashboard");
@@ -254,19 +277,19 @@ test('the shared phone: choosing Ben opens his dashboard in Spanish', async () =
 });
 
 test('a gated calendar asks for sign-in and returns to it after', async () => {
-  await withPortal(async ({ url }) => {
-    const staff = await newPage(browser);
+  await withPortal(async ({ url }, open) => {
+    const staff = await open();
     await staffSignIn(staff, url);
-    const client = await newPage(browser);
+    const client = await open();
     await client.goto(url + '/calendars/hearings');
-    await client.waitForSelector('#identifier');
-    assert.match(client.url(), /next=/);
+    await client.waitFor('#identifier');
+    assert.match((await client.url()), /next=/);
     await client.fill('#identifier', 'ann@example.org');
     await client.click('form[action="/login"] button[type=submit]');
-    await client.waitForSelector('#code');
+    await client.waitFor('#code');
     await client.fill('#code', await codeFromFeed(staff, url, 'Ann Example'));
     await client.click('form[action="/verify"] button[type=submit]');
-    await client.waitForURL(/\/calendars\/hearings$/);
-    assert.match(await client.locator('h1').innerText(), /Hearing calendar/);
+    await client.waitForUrl(/\/calendars\/hearings$/);
+    assert.match(await client.text('h1'), /Hearing calendar/);
   });
 });

@@ -1,0 +1,219 @@
+// A small W3C WebDriver client for the browser tests: Debian's chromedriver driving Debian's
+// headless chromium, over HTTP with Node's own fetch. No npm package is needed, so the tests run
+// on a machine that has only Debian's packages.
+//
+// A Browser is one chromium (its own cookies); its methods take CSS selectors. Waiting is polling
+// of a condition in the page every POLL_MS, bounded by WAIT_MS; nothing waits a fixed time.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+const WAIT_MS = 15000;
+const POLL_MS = 20;
+const poll = () => new Promise((r) => setTimeout(r, POLL_MS));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// One chromedriver process; every Browser of a test file is a session of it.
+export class Driver {
+  static async start(chromedriver) {
+    const port = await freePort();
+    const child = spawn(chromedriver, [`--port=${port}`, '--allowed-ips=127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => { log += c; });
+    child.stderr.setEncoding('utf8').on('data', (c) => { log += c; });
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error('chromedriver exited:\n' + log);
+      try {
+        const status = await (await fetch(base + '/status')).json();
+        if (status.value && status.value.ready) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error('chromedriver did not start:\n' + log);
+      await poll();
+    }
+    return new Driver(child, base);
+  }
+
+  constructor(child, base) {
+    this.child = child;
+    this.base = base;
+  }
+
+  // A new headless chromium. `phone`: a phone-sized window.
+  async browser(chromium, { phone = false } = {}) {
+    const args = ['--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+      phone ? '--window-size=390,844' : '--window-size=1280,900'];
+    if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
+    const res = await call('POST', this.base + '/session', {
+      capabilities: { alwaysMatch: { browserName: 'chrome', 'goog:chromeOptions': { binary: chromium, args } } },
+    });
+    return new Browser(this.base + '/session/' + res.sessionId);
+  }
+
+  async stop() {
+    if (this.child.exitCode === null) {
+      const exited = new Promise((r) => this.child.once('exit', r));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+  }
+}
+
+async function call(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) {
+    const v = json.value || {};
+    throw new Error(`WebDriver ${method} ${url.replace(/^.*\/session\/[^/]+/, '')}: ${v.error}: ${v.message}`);
+  }
+  return json.value;
+}
+
+export class Browser {
+  constructor(session) {
+    this.session = session;
+  }
+
+  cmd(method, path, body) {
+    return call(method, this.session + path, body);
+  }
+
+  async close() {
+    await this.cmd('DELETE', '');
+  }
+
+  async goto(url) {
+    await this.cmd('POST', '/url', { url });
+  }
+
+  async reload() {
+    await this.cmd('POST', '/refresh', {});
+  }
+
+  async url() {
+    return this.cmd('GET', '/url');
+  }
+
+  // Runs `fn(...args)` in the page and returns its result (JSON values only).
+  async run(fn, ...args) {
+    return this.cmd('POST', '/execute/sync', { script: `return (${fn}).apply(null, arguments);`, args });
+  }
+
+  async element(selector) {
+    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: selector });
+    if (found.length === 0) throw new Error(`no element matches ${selector} on ${await this.url()}`);
+    return found[0][ELEMENT];
+  }
+
+  async count(selector) {
+    return (await this.cmd('POST', '/elements', { using: 'css selector', value: selector })).length;
+  }
+
+  // Waits until `selector` matches an element (and, with `text`, one whose text contains it).
+  async waitFor(selector, text) {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const ok = await this.run((s, t) => [...document.querySelectorAll(s)]
+        .some((e) => t === null || e.textContent.includes(t)), selector, text ?? null);
+      if (ok) return;
+      if (Date.now() > deadline) {
+        throw new Error(`waited ${WAIT_MS} ms for ${selector}${text ? ` with "${text}"` : ''} on ${await this.url()}:\n` +
+          (await this.text('body').catch(() => '')));
+      }
+      await poll();
+    }
+  }
+
+  async waitForUrl(pattern) {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const url = await this.url();
+      if (pattern.test(url)) return url;
+      if (Date.now() > deadline) throw new Error(`waited for a URL like ${pattern}; at ${url}`);
+      await poll();
+    }
+  }
+
+  async click(selector) {
+    await this.cmd('POST', `/element/${await this.element(selector)}/click`, {});
+  }
+
+  // Clicks the first element matching `selector` whose text contains `text`.
+  async clickText(selector, text) {
+    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: selector });
+    for (const f of found) {
+      const t = await this.cmd('GET', `/element/${f[ELEMENT]}/text`);
+      if (t.includes(text)) {
+        await this.cmd('POST', `/element/${f[ELEMENT]}/click`, {});
+        return;
+      }
+    }
+    throw new Error(`no ${selector} with "${text}" on ${await this.url()}`);
+  }
+
+  async fill(selector, value) {
+    const id = await this.element(selector);
+    await this.cmd('POST', `/element/${id}/clear`, {});
+    await this.cmd('POST', `/element/${id}/value`, { text: value });
+  }
+
+  async select(selector, value) {
+    const id = await this.element(selector);
+    await this.cmd('POST', `/element/${id}/click`, {});
+    const option = await this.cmd('POST', `/element/${id}/elements`,
+      { using: 'css selector', value: `option[value="${value}"]` });
+    if (option.length === 0) throw new Error(`${selector} has no option ${value}`);
+    await this.cmd('POST', `/element/${option[0][ELEMENT]}/click`, {});
+  }
+
+  async value(selector) {
+    return this.cmd('GET', `/element/${await this.element(selector)}/property/value`);
+  }
+
+  async attribute(selector, name) {
+    return this.cmd('GET', `/element/${await this.element(selector)}/attribute/${name}`);
+  }
+
+  async enabled(selector) {
+    return this.cmd('GET', `/element/${await this.element(selector)}/enabled`);
+  }
+
+  // The rendered text of the first match.
+  async text(selector) {
+    return this.cmd('GET', `/element/${await this.element(selector)}/text`);
+  }
+
+  async texts(selector) {
+    return this.run((s) => [...document.querySelectorAll(s)].map((e) => e.textContent.trim()), selector);
+  }
+
+  // The browser's cookies, HttpOnly ones included, as a Cookie header.
+  async cookieHeader() {
+    const cookies = await this.cmd('GET', '/cookie');
+    return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  }
+
+  // A PNG of the page at full height.
+  async screenshot(width) {
+    const height = await this.run(() => document.documentElement.scrollHeight);
+    await this.cmd('POST', '/window/rect', { width, height: Math.min(Math.max(height + 120, 600), 4000) });
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+}
