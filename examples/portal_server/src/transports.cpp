@@ -204,8 +204,10 @@ std::string format_email(const sesame::OutgoingMessage& message, sesame::UnixTim
     out += "Content-Type: text/plain; charset=utf-8\r\n";
     out += "Content-Transfer-Encoding: base64\r\n";
     out += "\r\n";
-    const std::string body = base64(message.body);
-    for (std::size_t i = 0; i < body.size(); i += 76) out += body.substr(i, 76) + "\r\n";
+    std::string body = base64(message.body);
+    out.reserve(out.size() + body.size() + 2 * (body.size() / 76 + 1));  // no reallocation leaves copies behind
+    for (std::size_t i = 0; i < body.size(); i += 76) out.append(body, i, std::min<std::size_t>(76, body.size() - i)).append("\r\n");
+    sodium_memzero(body.data(), body.size());
     return out;
 }
 
@@ -266,11 +268,10 @@ sesame::DeliveryResult SmtpTransport::send(const sesame::OutgoingMessage& messag
 SmsWebhookTransport::SmsWebhookTransport(SmsWebhookSettings settings) : settings_(std::move(settings)) {}
 
 sesame::DeliveryResult SmsWebhookTransport::send(const sesame::OutgoingMessage& message) {
-    std::string request = nlohmann::json{{"to", message.to},
-                                         {"from", message.from},
-                                         {"body", message.body},
-                                         {"message_id", message.message_id}}
-                              .dump();
+    nlohmann::json fields{{"to", message.to}, {"from", message.from}, {"body", message.body}, {"message_id", message.message_id}};
+    std::string request = fields.dump();
+    auto& body_copy = fields["body"].get_ref<std::string&>();
+    sodium_memzero(body_copy.data(), body_copy.size());
     Easy easy = make_easy();
     CURL* c = easy.get();
     char errbuf[CURL_ERROR_SIZE] = {};
