@@ -17,6 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "config.hpp"
+#include "sesame/engine.hpp"
+#include "sesame/random.hpp"
+#include "store/temp_db.hpp"
 #include "transports.hpp"
 
 extern char** environ;
@@ -258,10 +261,10 @@ TEST_CASE("SMS webhook transport: a real HTTP gateway gets the token and the JSO
     CHECK(r["content_type"] == "application/json");
     CHECK(r["body"] == json{{"to", "+15550000001"}, {"from", "+15550001000"}, {"body", m.body}, {"message_id", 9}});
 
-    m.to = "+15550000009";
+    m.to = "+15551230009";
     CHECK(transport.send(m).outcome == sesame::DeliveryOutcome::opted_out);
 
-    m.to = "+15550000500";
+    m.to = "+15551230500";
     const auto failed = transport.send(m);
     CHECK(failed.outcome == sesame::DeliveryOutcome::failed);
     CHECK(failed.error == "SMS gateway " + settings.url + " answered HTTP 500");
@@ -376,4 +379,106 @@ TEST_CASE("config: smtp and sms_webhook from the file and the flags") {
           std::string::npos);
     CHECK(refused({{"sms_webhook", {{"token_file", tok}}}}).find("--sms-webhook-url") != std::string::npos);
     CHECK(refused({{"sms_webhook", {{"url", "https://sms.example.gov/send"}, {"token_file", tok}}}}) == "(accepted)");
+}
+
+namespace {
+
+// Every draw gives 42: with 6 digits the code is "000042".
+class FixedRandom final : public sesame::RandomSource {
+public:
+    std::uint32_t uniform(std::uint32_t upper) override { return 42 < upper ? 42 : upper - 1; }
+};
+
+template <class T>
+T must(sesame::Result<T> r) {
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    return std::move(*r);
+}
+
+}  // namespace
+
+TEST_CASE("engine with both transports: a live agency's codes reach the SMTP server and the gateway") {
+    const fs::path smtp_dir = fresh_dir("e2e-smtp");
+    const fs::path hook_dir = fresh_dir("e2e-hook");
+    Peer sink("smtp_sink.py", {smtp_dir.string()});
+    Peer gateway("webhook_peer.py", {hook_dir.string(), "tok-e2e"});
+    auto clock = std::make_shared<sesame::FakeClock>();
+
+    sesame::test::TempDb db("transports");
+    struct RemoveBlobs {
+        std::string path;
+        ~RemoveBlobs() {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    } blobs{db.str() + ".files"};
+    auto store = sesame::open_sqlite_store({db.path().string()});
+    REQUIRE_MESSAGE(store.ok(), store.status().message());
+    sesame::EngineOptions o;
+    o.store = *store;
+    o.master_key = std::vector<std::uint8_t>(32, 7);
+    o.clock = clock;
+    o.random = std::make_shared<FixedRandom>();
+    o.blob_dir = blobs.path;
+    SmtpSettings smtp;
+    smtp.url = "smtp://127.0.0.1:" + std::to_string(sink.port());
+    smtp.starttls = StartTls::off;
+    smtp.timeout_seconds = 20;
+    o.email_transport = std::make_shared<SmtpTransport>(smtp, clock);
+    SmsWebhookSettings hook;
+    hook.url = "http://127.0.0.1:" + std::to_string(gateway.port()) + "/send";
+    hook.token = "tok-e2e";
+    hook.timeout_seconds = 20;
+    o.sms_transport = std::make_shared<SmsWebhookTransport>(hook);
+    auto engine = must(sesame::Engine::open(std::move(o)));
+
+    const sesame::Actor root{"root", 0, {}, true};
+    sesame::Agency a;
+    a.name = "County Court";
+    a.environment = sesame::Environment::production;
+    a.send_mode = sesame::SendMode::live;
+    auto agency = must(engine->create_agency(root, a));  // a new agency starts in simulate
+    agency.environment = sesame::Environment::production;
+    agency.send_mode = sesame::SendMode::live;
+    agency = must(engine->update_agency(root, agency));
+    REQUIRE(must(engine->get_agency(root, agency.id)).send_mode == sesame::SendMode::live);
+    (void)must(engine->add_agency_phone(root, agency.id, "+15550000001", sesame::CarrierRegistration::complete));
+    (void)must(engine->add_agency_email(root, agency.id, "court@example.gov", "County Court"));
+    sesame::Portal p;
+    p.agency_id = agency.id;
+    p.name = "Court Portal";
+    p.slug = "demo";
+    p.client_auth = sesame::ClientAuth::one_time_password;
+    const auto portal = must(engine->create_portal(root, p));
+    sesame::Client c;
+    c.agency_id = agency.id;
+    c.first_name = "Ann";
+    c.last_name = "Lee";
+    c.language = "en";
+    const auto ann = must(engine->create_client(root, c));
+    (void)must(engine->add_contact(root, ann.id, sesame::ContactKind::phone, "+15551230001"));
+    (void)must(engine->add_contact(root, ann.id, sesame::ContactKind::email, "ann@example.org"));
+    c.first_name = "Bo";
+    const auto bo = must(engine->create_client(root, c));
+    const auto bo_phone = must(engine->add_contact(root, bo.id, sesame::ContactKind::phone, "+15551230009"));
+
+    (void)must(engine->start_login(portal.id, "+15551230001", {"127.0.0.1", "test"}));
+    const json sms = read_record(hook_dir, 1);
+    CHECK(sms["authorization"] == "Bearer tok-e2e");
+    CHECK(sms["body"]["to"] == "+15551230001");
+    CHECK(sms["body"]["from"] == "+15550000001");
+    CHECK(sms["body"]["body"].get<std::string>().find("000042") != std::string::npos);
+
+    (void)must(engine->start_login(portal.id, "ann@example.org", {"127.0.0.2", "test"}));
+    const json mail = read_record(smtp_dir, 1);
+    CHECK(mail["mail_from"] == "court@example.gov");
+    CHECK(mail["rcpt_tos"] == json::array({"ann@example.org"}));
+    CHECK(mail["headers"]["To"] == "ann@example.org");
+    CHECK(mail["headers"]["Subject"].get<std::string>().size() > 0);
+    CHECK(mail["body"].get<std::string>().find("000042") != std::string::npos);
+
+    // The gateway says Bo opted out: his contact becomes Opted-Out.
+    (void)engine->start_login(portal.id, "+15551230009", {"127.0.0.3", "test"});
+    CHECK(read_record(hook_dir, 2)["body"]["to"] == "+15551230009");
+    CHECK(must(engine->get_contact(root, bo_phone.id)).status == sesame::ContactStatus::opted_out);
 }

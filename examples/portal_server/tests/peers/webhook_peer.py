@@ -4,8 +4,8 @@
 
 Prints the port on the first line of stdout once it listens. Each POST is written, before it is
 answered, to OUT_DIR/<n>.json: path, Authorization and Content-Type headers and the JSON body.
-Answers: 401 without "Authorization: Bearer TOKEN"; for "to" +15550000009 200 {"opted_out": true};
-for "to" +15550000500 500; otherwise 200 {"id": "gw-<n>"}.
+Answers: 401 without "Authorization: Bearer TOKEN"; for "to" +15551230009 200 {"opted_out": true};
+for "to" +15551230500 500; otherwise 200 {"id": "gw-<n>"}.
 """
 import json
 import os
@@ -40,9 +40,9 @@ class Gateway(BaseHTTPRequestHandler):
         to = body.get("to") if isinstance(body, dict) else None
         if self.headers.get("Authorization") != "Bearer " + TOKEN:
             status, answer = 401, {"error": "bad token"}
-        elif to == "+15550000009":
+        elif to == "+15551230009":
             status, answer = 200, {"opted_out": True}
-        elif to == "+15550000500":
+        elif to == "+15551230500":
             status, answer = 500, {"error": "gateway down"}
         else:
             status, answer = 200, {"id": "gw-%d" % Gateway.count}
