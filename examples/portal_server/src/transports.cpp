@@ -108,6 +108,32 @@ std::string encode_header_text(const std::string& value) {
     return out;
 }
 
+// The From header's value: a bare address as it is; "Name <addr>" with the name always quoted
+// (a comma would otherwise make two mailboxes), or encoded when it is not ASCII.
+std::string format_mailbox(const std::string& value, const std::string& address) {
+    const auto open = value.rfind('<');
+    if (open == std::string::npos) return address;
+    std::string name = value.substr(0, open);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.erase(0, 1);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {  // already quoted: take its text
+        std::string text;
+        for (std::size_t i = 1; i + 1 < name.size(); ++i) {
+            if (name[i] == '\\' && i + 2 < name.size()) ++i;
+            text += name[i];
+        }
+        name = text;
+    }
+    if (name.empty()) return address;
+    if (!is_ascii(name)) return encode_header_text(name) + " <" + address + ">";
+    std::string quoted = "\"";
+    for (char c : name) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+    }
+    return quoted + "\" <" + address + ">";
+}
+
 std::string rfc5322_date(sesame::UnixTime t) {
     static constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -190,13 +216,13 @@ UrlParts split_url(const std::string& url) {
 }
 
 std::string format_email(const sesame::OutgoingMessage& message, sesame::UnixTime now, const std::string& message_id) {
-    mailbox_address(message.from, "the sender (From)");
-    mailbox_address(message.to, "the recipient (To)");
+    const std::string from = mailbox_address(message.from, "the sender (From)");
+    const std::string to = mailbox_address(message.to, "the recipient (To)");
     check_header_value(message.subject, "the subject");
     check_header_value(message_id, "the Message-ID");
     std::string out;
-    out += "From: " + message.from + "\r\n";
-    out += "To: " + message.to + "\r\n";
+    out += "From: " + format_mailbox(message.from, from) + "\r\n";
+    out += "To: " + to + "\r\n";
     out += "Subject: " + encode_header_text(message.subject) + "\r\n";
     out += "Date: " + rfc5322_date(now) + "\r\n";
     out += "Message-ID: <" + message_id + ">\r\n";

@@ -145,7 +145,7 @@ TEST_CASE("SMTP transport: a real SMTP server receives the headers and the body"
     CHECK(r["rcpt_tos"] == json::array({"client@example.org"}));
     CHECK(r["login"] == "portal");
     const json& h = r["headers"];
-    CHECK(h["From"] == "Springfield Court <noreply@court.example.gov>");
+    CHECK(h["From"] == "Springfield Court <noreply@court.example.gov>");  // as Python reads the quoted name
     CHECK(h["To"] == "client@example.org");
     CHECK(h["Subject"] == "Su código de acceso");
     CHECK(h["Date"] == "Thu, 01 Jan 2026 13:01:02 +0000");
@@ -228,6 +228,19 @@ TEST_CASE("format_email: headers are checked and the body is base64 in 76-charac
         total += line.size() - 1;
     }
     CHECK(total == 268);  // base64 of 200 bytes
+    // Display names: quoted when they hold specials, encoded when they are not ASCII.
+    m.from = "County Court, Springfield <noreply@court.example.gov>";
+    CHECK(format_email(m, 0, "x@y").find("From: \"County Court, Springfield\" <noreply@court.example.gov>\r\n") !=
+          std::string::npos);
+    m.from = "\"Court \\\"North\\\" \\\\ East\" <noreply@court.example.gov>";  // already quoted
+    CHECK(format_email(m, 0, "x@y").find("From: \"Court \\\"North\\\" \\\\ East\" <noreply@court.example.gov>\r\n") !=
+          std::string::npos);
+    m.from = "Juzgado del Condado <noreply@court.example.gov>";
+    CHECK(format_email(m, 0, "x@y").find("From: \"Juzgado del Condado\" <noreply@court.example.gov>\r\n") != std::string::npos);
+    m.from = "Juzgado de Familia — Condado <noreply@court.example.gov>";
+    CHECK(format_email(m, 0, "x@y").find("From: =?UTF-8?B?") != std::string::npos);
+    m.from = "noreply@court.example.gov";
+    CHECK(format_email(m, 0, "x@y").find("From: noreply@court.example.gov\r\n") != std::string::npos);
     m.subject = "line\rbreak";
     CHECK_THROWS_WITH_AS(format_email(m, 0, "x@y"), "the subject holds a line break: refused", std::invalid_argument);
     m.subject = "ok";
