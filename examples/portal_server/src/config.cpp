@@ -75,6 +75,14 @@ std::string object_string(const json& value, const std::string& name) {
     return value.get<std::string>();
 }
 
+// A PEM file of certificates to trust: it must be readable now and hold a certificate.
+std::string ca_file_key(const json& value, const std::string& name) {
+    const std::string path = object_string(value, name);
+    if (read_file(path, "config key \"" + name + "\"").find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+        throw ConfigError("config key \"" + name + "\": \"" + path + "\" holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+    return path;
+}
+
 // "smtp": {"url", "username", "password_file", "starttls", "timeout_seconds"}
 void apply_smtp(Config& config, const json& doc, std::optional<std::string>& starttls) {
     if (!doc.is_object())
@@ -90,10 +98,11 @@ void apply_smtp(Config& config, const json& doc, std::optional<std::string>& sta
             throw ConfigError("config key \"smtp.password\" is not allowed: keep the password out of the config, in a file "
                               "readable only by the server, and name it with \"smtp.password_file\"");
         else if (key == "starttls") starttls = object_string(value, name);
+        else if (key == "ca_file") smtp.ca_file = ca_file_key(value, name);
         else if (key == "timeout_seconds") smtp.timeout_seconds = timeout_key(value, name);
         else
             throw ConfigError("config key \"smtp\": unknown key \"" + key +
-                              "\" (known: url, username, password_file, starttls, timeout_seconds)");
+                              "\" (known: url, username, password_file, starttls, ca_file, timeout_seconds)");
     }
     config.smtp = smtp;
 }
@@ -111,9 +120,10 @@ void apply_sms_webhook(Config& config, const json& doc) {
         else if (key == "token")
             throw ConfigError("config key \"sms_webhook.token\" is not allowed: keep the token out of the config, in a file "
                               "readable only by the server, and name it with \"sms_webhook.token_file\"");
+        else if (key == "ca_file") hook.ca_file = ca_file_key(value, name);
         else if (key == "timeout_seconds") hook.timeout_seconds = timeout_key(value, name);
         else
-            throw ConfigError("config key \"sms_webhook\": unknown key \"" + key + "\" (known: url, token_file, timeout_seconds)");
+            throw ConfigError("config key \"sms_webhook\": unknown key \"" + key + "\" (known: url, token_file, ca_file, timeout_seconds)");
     }
     config.sms_webhook = hook;
 }
@@ -322,9 +332,11 @@ std::string help_text() {
            "  --smtp-username NAME     smtp.username  SMTP login name\n"
            "  --smtp-password-file PATH  smtp.password_file  a file holding the SMTP password\n"
            "                           smtp.starttls  \"required\" (default) or \"off\" (default off for smtps:// and loopback)\n"
+           "                           smtp.ca_file   PEM certificates to trust instead of the system's CA store\n"
            "                           smtp.timeout_seconds  (default 30)\n"
            "  --sms-webhook-url URL    sms_webhook.url  SMS transport: the gateway's https:// webhook\n"
            "  --sms-webhook-token-file PATH  sms_webhook.token_file  a file holding the gateway's bearer token\n"
+           "                           sms_webhook.ca_file  PEM certificates to trust instead of the system's CA store\n"
            "                           sms_webhook.timeout_seconds  (default 30)\n"
            "  -h, --help               this help\n\n"
            "Plain HTTP is allowed on a loopback address only. Stop with Ctrl-C (SIGINT) or SIGTERM: requests in\n"

@@ -265,6 +265,7 @@ sesame::DeliveryResult SmtpTransport::send(const sesame::OutgoingMessage& messag
     curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(c, CURLOPT_USE_SSL, settings_.starttls == StartTls::required ? CURLUSESSL_ALL : CURLUSESSL_NONE);
+    if (!settings_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, settings_.ca_file.c_str());
     if (!settings_.username.empty()) {
         curl_easy_setopt(c, CURLOPT_USERNAME, settings_.username.c_str());
         curl_easy_setopt(c, CURLOPT_PASSWORD, settings_.password.c_str());
@@ -306,6 +307,7 @@ sesame::DeliveryResult SmsWebhookTransport::send(const sesame::OutgoingMessage& 
     curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    if (!settings_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, settings_.ca_file.c_str());
     curl_easy_setopt(c, CURLOPT_TIMEOUT, settings_.timeout_seconds);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, settings_.timeout_seconds);
     Slist headers = append(nullptr, "Content-Type: application/json");

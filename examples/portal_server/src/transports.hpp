@@ -20,12 +20,14 @@ struct SmtpSettings {
     std::string username;  // empty: no authentication
     std::string password;  // read from password_file at start; never in the config itself
     StartTls starttls = StartTls::required;
+    std::string ca_file;   // PEM certificates to trust instead of the system's CA store
     long timeout_seconds = 30;
 };
 
 struct SmsWebhookSettings {
     std::string url;    // https://..., or http:// to a loopback address
     std::string token;  // read from token_file at start; sent as Authorization: Bearer
+    std::string ca_file;  // PEM certificates to trust instead of the system's CA store
     long timeout_seconds = 30;
 };
 

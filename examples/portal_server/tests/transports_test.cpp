@@ -3,6 +3,10 @@
 // before they answer, so a file is there as soon as send() returns.
 #include <doctest/doctest.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -128,7 +132,7 @@ void write_file(const fs::path& path, const std::string& text) {
 
 TEST_CASE("SMTP transport: a real SMTP server receives the headers and the body") {
     const fs::path dir = fresh_dir("smtp");
-    Peer sink("smtp_sink.py", {dir.string(), "portal", "s3cret pass"});
+    Peer sink("smtp_sink.py", {dir.string(), "--auth", "portal", "s3cret pass"});
     SmtpSettings settings;
     settings.url = "smtp://127.0.0.1:" + std::to_string(sink.port());
     settings.username = "portal";
@@ -168,7 +172,7 @@ TEST_CASE("SMTP transport: a real SMTP server receives the headers and the body"
 
 TEST_CASE("SMTP transport: failures come back as failed with the reason, never the body") {
     const fs::path dir = fresh_dir("smtp-fail");
-    Peer sink("smtp_sink.py", {dir.string(), "portal", "right"});
+    Peer sink("smtp_sink.py", {dir.string(), "--auth", "portal", "right"});
     SmtpSettings settings;
     settings.url = "smtp://127.0.0.1:" + std::to_string(sink.port());
     settings.starttls = StartTls::off;
@@ -494,4 +498,131 @@ TEST_CASE("engine with both transports: a live agency's codes reach the SMTP ser
     (void)engine->start_login(portal.id, "+15551230009", {"127.0.0.3", "test"});
     CHECK(read_record(hook_dir, 2)["body"]["to"] == "+15551230009");
     CHECK(must(engine->get_contact(root, bo_phone.id)).status == sesame::ContactStatus::opted_out);
+}
+
+namespace {
+
+// A P-256 key and a one-hour self-signed certificate for localhost and 127.0.0.1, as PEM files
+// in `dir`: the certificate doubles as the CA file the transports are told to trust.
+struct LocalCertificate {
+    std::string cert;
+    std::string key;
+
+    explicit LocalCertificate(const fs::path& dir) : cert((dir / "cert.pem").string()), key((dir / "key.pem").string()) {
+        EVP_PKEY* pkey = EVP_EC_gen("P-256");
+        REQUIRE(pkey);
+        X509* x = X509_new();
+        REQUIRE(x);
+        X509_set_version(x, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+        X509_gmtime_adj(X509_getm_notBefore(x), -60);
+        X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+        X509_set_pubkey(x, pkey);
+        X509_NAME* name = X509_get_subject_name(x);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+        X509_set_issuer_name(x, name);
+        X509V3_CTX ctx;
+        X509V3_set_ctx_nodb(&ctx);
+        X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
+        for (auto [nid, text] : {std::pair{NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1"},
+                                 std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
+            X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, text);
+            REQUIRE(ext);
+            X509_add_ext(x, ext, -1);
+            X509_EXTENSION_free(ext);
+        }
+        REQUIRE(X509_sign(x, pkey, EVP_sha256()) > 0);
+        FILE* c = std::fopen(cert.c_str(), "w");
+        FILE* k = std::fopen(key.c_str(), "w");
+        REQUIRE(c);
+        REQUIRE(k);
+        CHECK(PEM_write_X509(c, x) == 1);
+        CHECK(PEM_write_PrivateKey(k, pkey, nullptr, nullptr, 0, nullptr, nullptr) == 1);
+        std::fclose(c);
+        std::fclose(k);
+        X509_free(x);
+        EVP_PKEY_free(pkey);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("SMTP transport: STARTTLS required upgrades the session, and the certificate is checked") {
+    const fs::path dir = fresh_dir("smtp-tls");
+    const LocalCertificate cert(dir);
+    Peer sink("smtp_sink.py", {dir.string(), "--starttls", cert.cert, cert.key, "--auth", "portal", "pw"});
+    SmtpSettings settings;
+    settings.url = "smtp://localhost:" + std::to_string(sink.port());
+    settings.username = "portal";
+    settings.password = "pw";
+    settings.starttls = StartTls::required;
+    settings.timeout_seconds = 20;
+    auto clock = std::make_shared<sesame::FakeClock>();
+
+    SUBCASE("trusting the certificate: sent under TLS") {
+        settings.ca_file = cert.cert;
+        const auto result = SmtpTransport(settings, clock).send(email_message());
+        REQUIRE_MESSAGE(result.outcome == sesame::DeliveryOutcome::sent, result.error);
+        const json r = read_record(dir, 1);
+        CHECK(r["tls"] == true);
+        CHECK(r["login"] == "portal");
+        CHECK(r["body"] == email_message().body);
+    }
+    SUBCASE("the system's CA store does not know it: failed, nothing sent") {
+        const auto result = SmtpTransport(settings, clock).send(email_message());
+        CHECK(result.outcome == sesame::DeliveryOutcome::failed);
+        CHECK(result.error.find("certificate") != std::string::npos);
+        CHECK(record_count(dir) == 0);
+    }
+    SUBCASE("STARTTLS off against a server that requires it: refused by the server") {
+        settings.ca_file = cert.cert;
+        settings.starttls = StartTls::off;
+        const auto result = SmtpTransport(settings, clock).send(email_message());
+        CHECK(result.outcome == sesame::DeliveryOutcome::failed);
+        CHECK(record_count(dir) == 0);
+    }
+}
+
+TEST_CASE("SMS webhook transport: HTTPS with the gateway's certificate checked") {
+    const fs::path dir = fresh_dir("webhook-tls");
+    const LocalCertificate cert(dir);
+    Peer gateway("webhook_peer.py", {dir.string(), "tok", cert.cert, cert.key});
+    SmsWebhookSettings settings;
+    settings.url = "https://localhost:" + std::to_string(gateway.port()) + "/send";
+    settings.token = "tok";
+    settings.timeout_seconds = 20;
+    sesame::OutgoingMessage m;
+    m.to = "+15551230001";
+    m.from = "+15550000001";
+    m.body = "code 222222";
+
+    const auto untrusted = SmsWebhookTransport(settings).send(m);
+    CHECK(untrusted.outcome == sesame::DeliveryOutcome::failed);
+    CHECK(untrusted.error.find("certificate") != std::string::npos);
+    CHECK(record_count(dir) == 0);
+
+    settings.ca_file = cert.cert;
+    const auto sent = SmsWebhookTransport(settings).send(m);
+    CHECK_MESSAGE(sent.outcome == sesame::DeliveryOutcome::sent, sent.error);
+    CHECK(read_record(dir, 1)["authorization"] == "Bearer tok");
+}
+
+TEST_CASE("config: ca_file must be a readable PEM certificate file") {
+    const fs::path dir = fresh_dir("config-ca");
+    const LocalCertificate cert(dir);
+    write_file(dir / "tok", "t\n");
+    write_file(dir / "c.json", json{{"smtp", {{"url", "smtp://mail.example.gov:587"}, {"ca_file", cert.cert}}},
+                                    {"sms_webhook", {{"url", "https://sms.example.gov/send"},
+                                                     {"token_file", (dir / "tok").string()},
+                                                     {"ca_file", cert.cert}}}}
+                                   .dump());
+    const Config c = load_config({"--config", (dir / "c.json").string()});
+    CHECK(c.smtp->ca_file == cert.cert);
+    CHECK(c.sms_webhook->ca_file == cert.cert);
+
+    write_file(dir / "c.json", json{{"smtp", {{"url", "smtp://mail.example.gov:587"}, {"ca_file", cert.key}}}}.dump());
+    CHECK_THROWS_WITH_AS(load_config({"--config", (dir / "c.json").string()}),
+                         doctest::Contains("holds no PEM certificate"), ConfigError);
+    write_file(dir / "c.json", json{{"smtp", {{"url", "smtp://mail.example.gov:587"}, {"ca_file", (dir / "none.pem").string()}}}}.dump());
+    CHECK_THROWS_WITH_AS(load_config({"--config", (dir / "c.json").string()}), doctest::Contains("cannot be read"), ConfigError);
 }

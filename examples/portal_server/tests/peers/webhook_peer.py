@@ -1,14 +1,15 @@
 """A test SMS gateway webhook on a free loopback port.
 
-    python3 webhook_peer.py OUT_DIR TOKEN
+    python3 webhook_peer.py OUT_DIR TOKEN [CERT KEY]
 
-Prints the port on the first line of stdout once it listens. Each POST is written, before it is
+With CERT and KEY (PEM files) it speaks HTTPS. Prints the port on the first line of stdout once it listens. Each POST is written, before it is
 answered, to OUT_DIR/<n>.json: path, Authorization and Content-Type headers and the JSON body.
 Answers: 401 without "Authorization: Bearer TOKEN"; for "to" +15551230009 200 {"opted_out": true};
 for "to" +15551230500 500; otherwise 200 {"id": "gw-<n>"}.
 """
 import json
 import os
+import ssl
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -59,5 +60,9 @@ class Gateway(BaseHTTPRequestHandler):
 
 if __name__ == "__main__":
     server = HTTPServer(("127.0.0.1", 0), Gateway)
+    if len(sys.argv) == 5:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     server.serve_forever()
