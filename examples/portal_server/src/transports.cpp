@@ -3,7 +3,9 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <mutex>

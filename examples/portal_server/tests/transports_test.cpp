@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -54,7 +55,7 @@ public:
         for (auto& a : argv) cargv.push_back(a.data());
         cargv.push_back(nullptr);
         int fds[2];
-        REQUIRE(::pipe(fds) == 0);
+        REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);  // only the dup2'd stdout reaches the peer
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
@@ -63,6 +64,7 @@ public:
         posix_spawn_file_actions_destroy(&actions);
         ::close(fds[1]);
         if (rc != 0) {
+            pid_ = 0;
             ::close(fds[0]);
             FAIL("cannot start " << PORTAL_TEST_PYTHON << ": install python3 (scripts/install-deps)");
         }
@@ -77,22 +79,27 @@ public:
             line.append(buf, static_cast<std::size_t>(n));
         }
         ::close(fds[0]);
-        if (line.find('\n') == std::string::npos)
+        if (line.find('\n') == std::string::npos) {
+            stop();
             FAIL(script << " did not start (see its error above): install python3-aiosmtpd with scripts/install-deps");
+        }
         port_ = std::stoi(line);
     }
-    ~Peer() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGTERM);
-            int status = 0;
-            ::waitpid(pid_, &status, 0);
-        }
-    }
+    ~Peer() { stop(); }
     Peer(const Peer&) = delete;
     Peer& operator=(const Peer&) = delete;
     int port() const { return port_; }
 
 private:
+    void stop() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            int status = 0;
+            ::waitpid(pid_, &status, 0);
+            pid_ = 0;
+        }
+    }
+
     pid_t pid_ = 0;
     int port_ = 0;
 };
