@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "transports.hpp"
+
 namespace portal {
 
 struct Config {
@@ -23,6 +25,9 @@ struct Config {
     // The engine runs on a FakeClock that staff move forward from /admin (tests of expiry).
     // Loopback with a staff token only.
     bool test_clock = false;
+    // Live messages leave through these; without one, that channel's live messages stay queued.
+    std::optional<SmtpSettings> smtp;
+    std::optional<SmsWebhookSettings> sms_webhook;
     bool help = false;
 };
 

@@ -8,6 +8,7 @@
 #include "app.hpp"
 #include "config.hpp"
 #include "server.hpp"
+#include "transports.hpp"
 
 namespace {
 
@@ -92,6 +93,10 @@ int run(const std::vector<std::string>& args, const std::string& program) {
             test_clock = std::make_shared<sesame::FakeClock>(sesame::SystemClock().now());
             engine_options.clock = test_clock;
         }
+        std::shared_ptr<sesame::Clock> message_clock = test_clock;
+        if (!message_clock) message_clock = std::make_shared<sesame::SystemClock>();
+        if (config.smtp) engine_options.email_transport = std::make_shared<portal::SmtpTransport>(*config.smtp, message_clock);
+        if (config.sms_webhook) engine_options.sms_transport = std::make_shared<portal::SmsWebhookTransport>(*config.sms_webhook);
         auto engine = sesame::Engine::open(std::move(engine_options));
         if (!engine.ok()) {
             std::cerr << program << ": " << engine.status().message() << "\n";
@@ -107,6 +112,16 @@ int run(const std::vector<std::string>& args, const std::string& program) {
         if (test_clock)
             std::cerr << "WARNING: --test-clock: the engine's clock is moved from /admin; never use this for real "
                          "visitors.\n";
+        if (!config.sms_webhook)
+            std::cerr << "WARNING: no SMS transport (config key \"sms_webhook\" or --sms-webhook-url): live SMS "
+                         "messages stay queued and are not sent.\n";
+        if (!config.smtp)
+            std::cerr << "WARNING: no email transport (config key \"smtp\" or --smtp-url): live email messages stay "
+                         "queued and are not sent.\n";
+        if (config.smtp && config.smtp->starttls == portal::StartTls::off && config.smtp->url.rfind("smtps", 0) != 0 &&
+            !portal::split_url(config.smtp->url).loopback)
+            std::cerr << "WARNING: smtp.starttls is \"off\" for " << config.smtp->url
+                      << ": codes and the SMTP password cross the network in the clear.\n";
         std::cerr << "serving portal \"" << app_options.portal_slug << "\" on " << (app_options.tls ? "https" : "http")
                   << "://" << config.address << ":" << server.port() << "/"
                   << (config.staff_token ? " (staff area at /admin)" : "") << "\n";
