@@ -770,6 +770,9 @@ static void every_staff_call_at(sesame_engine *engine, const sesame_actor *actor
                                   "{\"agency_id\":1,\"channel\":\"sms\",\"language\":\"en\",\"body\":\"{code}\"}"));
         EVERY(sesame_sidebar_item_delete(engine, actor, 1));
         EVERY(sesame_gated_resource_delete(engine, actor, 1));
+        EVERY(sesame_contact_remove(engine, actor, 1));
+        EVERY(sesame_event_delete(engine, actor, 1));
+        EVERY(sesame_client_delete(engine, actor, 1));
         EVERY(sesame_client_sessions_revoke(&count, engine, actor, 1));
     } else {
         EVERY(sesame_client_sessions_revoke(NULL, engine, actor, 1));
