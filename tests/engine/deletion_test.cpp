@@ -182,4 +182,23 @@ TEST_CASE_TEMPLATE("delete_client deletes a client with nothing but contacts, an
     d.uploaded_by = "agency";
     REQUIRE(w.engine->create_document(w.root, d).ok());
     CHECK(contains(w.engine->delete_client(clerk, with_document.id).message(), "it has 1 document;"));
+
+    // An upload, written as the upload call writes it (the store row; the bytes live elsewhere).
+    const Client with_upload = bare_client(w, "Upl");
+    Upload u;
+    u.agency_id = w.agency.id;
+    u.portal_id = w.portal.id;
+    u.client_id = with_upload.id;
+    u.kind = UploadKind::photo;
+    u.file_name = "id.jpg";
+    u.content_type = "image/jpeg";
+    u.size = 10;
+    u.sha256 = std::string(64, 'b');
+    u.blob_name = "blob-upl";
+    u.created_at = w.clock->now();
+    REQUIRE(w.store->insert_upload(u).ok());
+    Status by_upload = w.engine->delete_client(clerk, with_upload.id);
+    CHECK(by_upload.code() == Code::failed_precondition);
+    CHECK(contains(by_upload.message(), "it has 1 upload;"));
+    CHECK(w.engine->get_client(w.root, with_upload.id).ok());
 }
