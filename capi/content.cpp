@@ -68,6 +68,14 @@ sesame_status sesame_event_list(sesame_buf* out_json, sesame_engine* engine, con
     });
 }
 
+sesame_status sesame_event_delete(sesame_engine* engine, const sesame_actor* actor, int64_t event_id) {
+    return staff_call("sesame_event_delete", engine, actor,
+                      [&](sesame::Engine& e, const sesame::Actor& a) -> sesame_status {
+                          sesame::Status st = e.delete_event(a, event_id);
+                          return st.ok() ? sesame::capi::ok() : fail(st);
+                      });
+}
+
 // ---- cases --------------------------------------------------------------------------------------
 
 sesame_status sesame_case_create(sesame_buf* out_json, sesame_engine* engine, const sesame_actor* actor,

@@ -168,6 +168,14 @@ sesame_status sesame_client_list(sesame_buf* out_json, sesame_engine* engine, co
                       [&](sesame::Engine& e, const sesame::Actor& a) { return emit(out_json, e.list_clients(a, agency_id)); });
 }
 
+sesame_status sesame_client_delete(sesame_engine* engine, const sesame_actor* actor, int64_t client_id) {
+    return staff_call("sesame_client_delete", engine, actor,
+                      [&](sesame::Engine& e, const sesame::Actor& a) -> sesame_status {
+                          sesame::Status st = e.delete_client(a, client_id);
+                          return st.ok() ? sesame::capi::ok() : fail(st);
+                      });
+}
+
 sesame_status sesame_contact_add(sesame_buf* out_json, sesame_engine* engine, const sesame_actor* actor,
                                  const char* contact_json) {
     const char* fn = "sesame_contact_add";
@@ -208,6 +216,14 @@ sesame_status sesame_contact_list(sesame_buf* out_json, sesame_engine* engine, c
                                   int64_t client_id) {
     return staff_call("sesame_contact_list", out_json, engine, actor,
                       [&](sesame::Engine& e, const sesame::Actor& a) { return emit(out_json, e.list_contacts(a, client_id)); });
+}
+
+sesame_status sesame_contact_remove(sesame_engine* engine, const sesame_actor* actor, int64_t contact_id) {
+    return staff_call("sesame_contact_remove", engine, actor,
+                      [&](sesame::Engine& e, const sesame::Actor& a) -> sesame_status {
+                          sesame::Status st = e.remove_contact(a, contact_id);
+                          return st.ok() ? sesame::capi::ok() : fail(st);
+                      });
 }
 
 // ---- what staff may read about logins ---------------------------------------------------------

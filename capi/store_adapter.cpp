@@ -118,6 +118,9 @@ Status StoreAdapter::update_contact(const Contact& c) {
     return SESAME_STORE_CALL_STATUS("update_contact", {{"contact", encode(c)}});
 }
 Result<Contact> StoreAdapter::get_contact(Id id) { return SESAME_STORE_CALL(Contact, "get_contact", {{"id", id}}); }
+Status StoreAdapter::delete_client(Id id) { return SESAME_STORE_CALL_STATUS("delete_client", {{"id", id}}); }
+Status StoreAdapter::delete_contact(Id id) { return SESAME_STORE_CALL_STATUS("delete_contact", {{"id", id}}); }
+
 Result<std::vector<Contact>> StoreAdapter::list_contacts(Id client_id) {
     return SESAME_STORE_CALL(std::vector<Contact>, "list_contacts", {{"client_id", client_id}});
 }
@@ -233,6 +236,8 @@ Status StoreAdapter::update_event(const Event& e) {
     return SESAME_STORE_CALL_STATUS("update_event", {{"event", encode(e)}});
 }
 Result<Event> StoreAdapter::get_event(Id id) { return SESAME_STORE_CALL(Event, "get_event", {{"id", id}}); }
+Status StoreAdapter::delete_event(Id id) { return SESAME_STORE_CALL_STATUS("delete_event", {{"id", id}}); }
+
 Result<std::vector<Event>> StoreAdapter::list_events(Id client_id) {
     return SESAME_STORE_CALL(std::vector<Event>, "list_events", {{"client_id", client_id}});
 }

@@ -40,11 +40,13 @@ public:
     Status update_client(const Client& c) override;
     Result<Client> get_client(Id id) override;
     Result<std::vector<Client>> list_clients(Id agency_id) override;
+    Status delete_client(Id id) override;
 
     Result<Id> insert_contact(const Contact& c) override;
     Status update_contact(const Contact& c) override;
     Result<Contact> get_contact(Id id) override;
     Result<std::vector<Contact>> list_contacts(Id client_id) override;
+    Status delete_contact(Id id) override;
     Result<std::vector<Contact>> find_contacts(Id agency_id, const std::string& value) override;
 
     Result<Id> insert_message(const Message& m) override;
@@ -88,6 +90,7 @@ public:
     Status update_event(const Event& e) override;
     Result<Event> get_event(Id id) override;
     Result<std::vector<Event>> list_events(Id client_id) override;
+    Status delete_event(Id id) override;
     Result<Id> insert_case(const Case& c) override;
     Status update_case(const Case& c) override;
     Result<Case> get_case(Id id) override;

@@ -147,16 +147,6 @@ std::string client_name(const sesame::Client& c);
 // as YYYY-MM-DD.
 std::string local_date(sesame::UnixTime now, const std::string& zone, int days);
 
-// ---- rows.cpp -----------------------------------------------------------------------------------
-
-enum class RowKind { client, contact, event };
-// Deletes the rows, in this order, in one transaction of the database file at `db_path`: all or
-// nothing. NOT_FOUND for a row that is not there; FAILED_PRECONDITION for one that other records
-// still refer to.
-sesame::Status delete_rows(const std::string& db_path, const std::vector<std::pair<RowKind, sesame::Id>>& rows);
-// Records a change made by delete_rows in the audit log (actor "cli", outcome ok).
-void audit_cli_change(Context& ctx, sesame::Id agency_id, const std::string& action, const std::string& target);
-
 // ---- manage.cpp, data.cpp, serve.cpp ------------------------------------------------------------
 
 const std::vector<CommandSpec>& management_commands();

@@ -275,27 +275,25 @@ bool validate_row(const Record& rec, const std::vector<std::string>& header, con
 }
 
 // Writes a validated row: the client, then its contacts. When a contact cannot be written the
-// client and what was written of it are deleted again, so a row is all there or not at all.
+// client is deleted again with what was written of its contacts (Engine::delete_client, one store
+// transaction), so a row is all there or not at all.
 Status write_row(Context& ctx, const Row& row, sesame::Id& client_id) {
     auto client = ctx.engine->create_client(ctx.actor, row.client);
     if (!client) return client.status();
-    std::vector<std::pair<RowKind, sesame::Id>> written;
     const std::pair<const std::optional<std::string>*, sesame::ContactKind> contacts[] = {
         {&row.phone, sesame::ContactKind::phone}, {&row.email, sesame::ContactKind::email}};
     for (const auto& [value, kind] : contacts) {
         if (!*value) continue;
         auto contact = ctx.engine->add_contact(ctx.actor, client->id, kind, **value);
         if (!contact) {
-            written.emplace_back(RowKind::client, client->id);
-            const Status undone = delete_rows(ctx.globals.db, written);
+            const Status undone = ctx.engine->delete_client(ctx.actor, client->id);
             if (!undone.ok())
                 return Status(contact.code(), contact.status().message() + "; and client " + std::to_string(client->id) +
                                                   " could not be deleted again (" + undone.message() +
-                                                  "): remove it by hand");
-            audit_cli_change(ctx, client->agency_id, "client.import_undo", "client:" + std::to_string(client->id));
+                                                  "): delete it with `sesame client delete " +
+                                                  std::to_string(client->id) + "`");
             return contact.status();
         }
-        written.insert(written.begin(), {RowKind::contact, contact->id});
     }
     client_id = client->id;
     return Status::success();

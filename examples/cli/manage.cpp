@@ -379,6 +379,18 @@ Status cmd_client_update(Context& ctx, const Parsed& p) {
     return Status::success();
 }
 
+Status cmd_client_delete(Context& ctx, const Parsed& p) {
+    auto c = ctx.engine->get_client(ctx.actor, parse_id(p.positionals[0], "CLIENT_ID"));
+    if (!c) return c.status();
+    auto contacts = ctx.engine->list_contacts(ctx.actor, c->id);
+    if (!contacts) return contacts.status();
+    SESAME_TRY(ctx.engine->delete_client(ctx.actor, c->id));
+    emit(ctx, json{{"deleted", to_json(*c)}, {"contacts_deleted", contacts->size()}},
+         "Deleted client " + std::to_string(c->id) + " (" + client_name(*c) + ") and " +
+             std::to_string(contacts->size()) + (contacts->size() == 1 ? " contact" : " contacts") + ".\n");
+    return Status::success();
+}
+
 // ---- contact ------------------------------------------------------------------------------------
 
 Status cmd_contact_add(Context& ctx, const Parsed& p) {
@@ -410,14 +422,7 @@ Status cmd_contact_list(Context& ctx, const Parsed& p) {
 Status cmd_contact_remove(Context& ctx, const Parsed& p) {
     auto k = ctx.engine->get_contact(ctx.actor, parse_id(p.positionals[0], "CONTACT_ID"));
     if (!k) return k.status();
-    // Marked invalid first, through the engine: that ends the sessions opened with it, as a status
-    // change does; then the row goes.
-    if (k->status != sesame::ContactStatus::invalid) {
-        auto marked = ctx.engine->update_contact(ctx.actor, k->id, k->value, sesame::ContactStatus::invalid);
-        if (!marked) return marked.status();
-    }
-    SESAME_TRY(delete_rows(ctx.globals.db, {{RowKind::contact, k->id}}));
-    audit_cli_change(ctx, k->agency_id, "contact.remove", "contact:" + std::to_string(k->id));
+    SESAME_TRY(ctx.engine->remove_contact(ctx.actor, k->id));
     emit(ctx, json{{"removed", to_json(*k)}},
          "Removed contact " + std::to_string(k->id) + " (" + k->value + ") of client " + std::to_string(k->client_id) +
              "; sessions opened with it were ended.\n");
@@ -462,15 +467,7 @@ Status cmd_event_list(Context& ctx, const Parsed& p) {
 Status cmd_event_delete(Context& ctx, const Parsed& p) {
     auto e = ctx.engine->get_event(ctx.actor, parse_id(p.positionals[0], "EVENT_ID"));
     if (!e) return e.status();
-    auto docs = ctx.engine->list_documents(ctx.actor, e->client_id);
-    if (!docs) return docs.status();
-    for (const auto& d : *docs)
-        if (d.event_id == e->id)
-            return Status(Code::failed_precondition,
-                          "document " + std::to_string(d.id) + " (" + d.name + ") is linked to event " +
-                              std::to_string(e->id) + ": delete or relink the document first");
-    SESAME_TRY(delete_rows(ctx.globals.db, {{RowKind::event, e->id}}));
-    audit_cli_change(ctx, e->agency_id, "event.delete", "event:" + std::to_string(e->id));
+    SESAME_TRY(ctx.engine->delete_event(ctx.actor, e->id));
     emit(ctx, json{{"deleted", to_json(*e)}}, "Deleted " + event_line(*e) + ".\n");
     return Status::success();
 }
@@ -642,6 +639,13 @@ const std::vector<CommandSpec>& management_commands() {
           {"--status", "WORD", false, "the client's status (active, ...)"},
           {"--archived", "yes|no", false, "archive or restore the client"}},
          cmd_client_update},
+        {{"client", "delete"},
+         "Delete a client that has nothing but contacts (e.g. an import row taken back), with its contacts.",
+         "Refused while the client has messages, sessions, events, cases, documents or uploads:\n"
+         "archive such a client instead (`sesame client update ID --archived yes`).",
+         {kClientId},
+         {},
+         cmd_client_delete},
         {{"contact", "add"},
          "Add a phone or email to a client (a value with '@' is an email).",
          "Phones in any common format are read with the agency's region and stored as E.164.",

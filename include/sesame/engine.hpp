@@ -158,6 +158,13 @@ public:
     Result<Client> update_client(const Actor& actor, const Client& client);
     Result<Client> get_client(const Actor& actor, Id client_id);
     Result<std::vector<Client>> list_clients(const Actor& actor, Id agency_id);
+    // update_clients. Deletes a client that has nothing attached beyond its contacts — one an
+    // import created but could not finish — together with its contacts (and any pending contact
+    // change), in one store transaction. FAILED_PRECONDITION, naming what is attached, while the
+    // client has messages (sent to one of its contacts), sessions, events, cases, documents or
+    // uploads: archive such a client instead (update_client with archived = true). Audited
+    // "client.delete".
+    Status delete_client(const Actor& actor, Id client_id);
     // create_contacts. `value` is a phone in any common format (parsed with the agency's region)
     // or an email; it is stored normalised.
     Result<Contact> add_contact(const Actor& actor, Id client_id, ContactKind kind, const std::string& value);
@@ -165,6 +172,11 @@ public:
     Result<Contact> update_contact(const Actor& actor, Id contact_id, const std::string& value,
                                    ContactStatus status);
     Result<std::vector<Contact>> list_contacts(const Actor& actor, Id client_id);
+    // update_clients. Ends the sessions made with the contact and the client's sessions (as
+    // marking it invalid does), then deletes it. Messages and challenges name the contact by its
+    // value, not its id: they stay, so the message history is kept; a pending contact change
+    // that would have replaced it is refused when confirmed. Audited "contact.remove".
+    Status remove_contact(const Actor& actor, Id contact_id);
     Result<Contact> get_contact(const Actor& actor, Id contact_id);
     // Every contact of the agency (one per owning client) matching what a person typed, read the
     // way start_login reads it. INVALID_ARGUMENT when it is neither a phone nor an email.
@@ -219,6 +231,9 @@ public:
     Result<Event> get_event(const Actor& actor, Id event_id);
     // The client's events by date, time, id.
     Result<std::vector<Event>> list_events(const Actor& actor, Id client_id);
+    // update_events. FAILED_PRECONDITION, naming the document, while a document is linked to the
+    // event: unlink it first (update_document without event_id). Audited "event.delete".
+    Status delete_event(const Actor& actor, Id event_id);
     Result<Case> create_case(const Actor& actor, Case c);                     // create_cases
     Result<Case> update_case(const Actor& actor, const Case& c);              // update_cases
     Result<Case> get_case(const Actor& actor, Id case_id);

@@ -378,6 +378,10 @@ SESAME_API sesame_status sesame_client_get(sesame_buf *out_json, sesame_engine *
                                            int64_t client_id);
 SESAME_API sesame_status sesame_client_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
                                             int64_t agency_id);
+/* Deletes a client that has nothing attached beyond its contacts, with those contacts, in one store
+ * transaction (update_clients). FAILED_PRECONDITION, naming what is attached, while it has messages,
+ * sessions, events, cases, documents or uploads: archive it instead. Audited. */
+SESAME_API sesame_status sesame_client_delete(sesame_engine *engine, const sesame_actor *actor, int64_t client_id);
 
 SESAME_API sesame_status sesame_contact_add(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
                                             const char *contact_json);
@@ -385,6 +389,9 @@ SESAME_API sesame_status sesame_contact_update(sesame_buf *out_json, sesame_engi
                                                const char *contact_json);
 SESAME_API sesame_status sesame_contact_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
                                              int64_t client_id);
+/* Ends the sessions made with the contact and its client's sessions, then deletes the contact
+ * (update_clients). The messages sent to it stay in the client's history. Audited. */
+SESAME_API sesame_status sesame_contact_remove(sesame_engine *engine, const sesame_actor *actor, int64_t contact_id);
 
 /* The client's messages, newest first: simulated ones whole, live ones with the code redacted.
  * Needs view_messages. */
@@ -417,6 +424,9 @@ SESAME_API sesame_status sesame_event_get(sesame_buf *out_json, sesame_engine *e
                                           int64_t event_id);
 SESAME_API sesame_status sesame_event_list(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
                                            int64_t client_id);
+/* Deletes an event (update_events). FAILED_PRECONDITION, naming the document, while a document is
+ * linked to it: update that document without "event_id" first. Audited. */
+SESAME_API sesame_status sesame_event_delete(sesame_engine *engine, const sesame_actor *actor, int64_t event_id);
 SESAME_API sesame_status sesame_case_create(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,
                                             const char *case_json);
 SESAME_API sesame_status sesame_case_update(sesame_buf *out_json, sesame_engine *engine, const sesame_actor *actor,

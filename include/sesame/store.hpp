@@ -74,12 +74,22 @@ public:
     virtual Status update_client(const Client& c) = 0;                // NOT_FOUND
     virtual Result<Client> get_client(Id id) = 0;                     // NOT_FOUND
     virtual Result<std::vector<Client>> list_clients(Id agency_id) = 0;  // by id
+    // One transaction: deletes the client, its contacts and its pending contact changes.
+    // NOT_FOUND for an unknown client; FAILED_PRECONDITION, changing nothing, while an event, case,
+    // document or upload still belongs to it. Messages, challenges and sessions name no client row
+    // (they carry the contact value, or a bare client id), so the store does not look at them: the
+    // engine refuses first when any exist.
+    virtual Status delete_client(Id id) = 0;
 
     // ALREADY_EXISTS when the client already has a contact with that value.
     virtual Result<Id> insert_contact(const Contact& c) = 0;
     virtual Status update_contact(const Contact& c) = 0;              // NOT_FOUND, ALREADY_EXISTS
     virtual Result<Contact> get_contact(Id id) = 0;                   // NOT_FOUND
     virtual Result<std::vector<Contact>> list_contacts(Id client_id) = 0;  // by id
+    // NOT_FOUND for an unknown contact. Nothing else refers to a contact row: messages, challenges
+    // and sessions carry the contact's value, so the message history stays as it was; a pending
+    // contact change that would have replaced it keeps its id and finds it gone when confirmed.
+    virtual Status delete_contact(Id id) = 0;
     // Every contact of the agency with that normalised value (one per owning client), by id.
     virtual Result<std::vector<Contact>> find_contacts(Id agency_id, const std::string& value) = 0;
 
@@ -160,6 +170,9 @@ public:
     virtual Result<Event> get_event(Id id) = 0;                        // NOT_FOUND
     // By date, then time ("" before any "HH:MM"), then id; byte order, as the text is stored.
     virtual Result<std::vector<Event>> list_events(Id client_id) = 0;
+    // NOT_FOUND for an unknown event; FAILED_PRECONDITION, changing nothing, while a document is
+    // linked to it (event_id).
+    virtual Status delete_event(Id id) = 0;
 
     virtual Result<Id> insert_case(const Case& c) = 0;
     virtual Status update_case(const Case& c) = 0;                     // NOT_FOUND

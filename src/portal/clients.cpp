@@ -70,6 +70,21 @@ Result<std::string> normalize_contact(ContactKind kind, const std::string& value
     return Status(Code::invalid_argument, "contact kind must be phone or email");
 }
 
+// Ends what a contact that is no longer usable could still open: the sessions made with its value
+// and the sessions of its client.
+Status end_contact_sessions(Engine::Impl& im, const Contact& contact, const std::string& reason) {
+    auto by_value = im.revoke_for_destination(contact.agency_id, contact.value, reason);
+    if (!by_value) return by_value.status();
+    auto by_client = im.revoke_for_client(contact.agency_id, contact.client_id, reason);
+    if (!by_client) return by_client.status();
+    return {};
+}
+
+// "1 session, 2 events" for the rows of each kind that keep a client from being deleted.
+void count_attached(std::vector<std::string>& parts, const char* what, std::size_t n) {
+    if (n > 0) parts.push_back(fmt::format("{} {}{}", n, what, n == 1 ? "" : "s"));
+}
+
 Status contact_exists(ContactKind kind) {
     return {Code::already_exists, fmt::format("this client already has that {}",
                                               kind == ContactKind::phone ? "phone number" : "email address")};
@@ -180,13 +195,67 @@ Result<Contact> Engine::update_contact(const Actor& actor, Id contact_id, const 
     portal::audit_change(im, actor, after.agency_id, "contact.update", target, portal::join_fields(fields));
     // Whoever logged in with the old value, or as this client, proved control of something that
     // is no longer theirs to use.
-    if (value_changed || now_unusable) {
-        auto by_value = im.revoke_for_destination(before->agency_id, before->value, "contact_changed");
-        if (!by_value) return by_value.status();
-        auto by_client = im.revoke_for_client(before->agency_id, before->client_id, "contact_changed");
-        if (!by_client) return by_client.status();
-    }
+    if (value_changed || now_unusable) SESAME_TRY(end_contact_sessions(im, *before, "contact_changed"));
     return after;
+}
+
+Status Engine::remove_contact(const Actor& actor, Id contact_id) {
+    Impl& im = *impl_;
+    const std::string target = fmt::format("contact:{}", contact_id);
+    SESAME_TRY(portal::require_audited(im, actor, "update_clients", "contact.remove", target));
+    auto contact = im.visible_contact(actor, contact_id);
+    if (!contact) return contact.status();
+    // Sessions first: should the deletion fail, nobody is left logged in through the contact.
+    SESAME_TRY(end_contact_sessions(im, *contact, "contact_removed"));
+    SESAME_TRY(im.store->delete_contact(contact_id));
+    portal::audit_change(im, actor, contact->agency_id, "contact.remove", target,
+                         fmt::format("client:{} {} {}", contact->client_id, to_string(contact->kind),
+                                     identity::mask(contact->kind, contact->value)));
+    return {};
+}
+
+Status Engine::delete_client(const Actor& actor, Id client_id) {
+    Impl& im = *impl_;
+    const std::string target = fmt::format("client:{}", client_id);
+    SESAME_TRY(portal::require_audited(im, actor, "update_clients", "client.delete", target));
+    auto client = im.visible_client(actor, client_id);
+    if (!client) return client.status();
+    auto contacts = im.store->list_contacts(client_id);
+    if (!contacts) return contacts.status();
+    std::vector<std::string> values;
+    for (const Contact& c : *contacts) values.push_back(c.value);
+    std::size_t messages = 0;
+    if (!values.empty()) {
+        auto sent = im.store->list_messages_to(client->agency_id, values, 1);
+        if (!sent) return sent.status();
+        messages = sent->size();
+    }
+    auto sessions = im.store->list_client_sessions(client_id);
+    if (!sessions) return sessions.status();
+    auto events = im.store->list_events(client_id);
+    if (!events) return events.status();
+    auto cases = im.store->list_cases(client_id);
+    if (!cases) return cases.status();
+    auto documents = im.store->list_documents(client_id);
+    if (!documents) return documents.status();
+    auto uploads = im.store->list_uploads(client_id);
+    if (!uploads) return uploads.status();
+    std::vector<std::string> found;
+    if (messages > 0) found.push_back("messages sent to its contacts");
+    count_attached(found, "session", sessions->size());
+    count_attached(found, "event", events->size());
+    count_attached(found, "case", cases->size());
+    count_attached(found, "document", documents->size());
+    count_attached(found, "upload", uploads->size());
+    if (!found.empty())
+        return Status(Code::failed_precondition,
+                      fmt::format("client {} cannot be deleted: it has {}; archive it instead (archived = true), "
+                                  "which ends its sessions and keeps its history",
+                                  client_id, portal::join_fields(found)));
+    SESAME_TRY(im.store->delete_client(client_id));
+    portal::audit_change(im, actor, client->agency_id, "client.delete", target,
+                         fmt::format("{} contact{}", contacts->size(), contacts->size() == 1 ? "" : "s"));
+    return {};
 }
 
 Result<std::vector<Contact>> Engine::list_contacts(const Actor& actor, Id client_id) {

@@ -259,6 +259,25 @@ Result<std::vector<Event>> Engine::list_events(const Actor& actor, Id client_id)
     return impl_->store->list_events(client_id);
 }
 
+Status Engine::delete_event(const Actor& actor, Id event_id) {
+    Impl& im = *impl_;
+    const std::string target = fmt::format("event:{}", event_id);
+    SESAME_TRY(portal::require_audited(im, actor, Kind<Event>::update_permission, "event.delete", target));
+    auto event = portal::visible_row(im.store->get_event(event_id), actor, "event", event_id);
+    if (!event) return event.status();
+    auto documents = im.store->list_documents(event->client_id);
+    if (!documents) return documents.status();
+    for (const Document& d : *documents)
+        if (d.event_id == event_id)
+            return Status(Code::failed_precondition,
+                          fmt::format("event {} cannot be deleted: document {} is linked to it; update the document "
+                                      "without an event_id first",
+                                      event_id, d.id));
+    SESAME_TRY(im.store->delete_event(event_id));
+    portal::audit_change(im, actor, event->agency_id, "event.delete", target, fmt::format("client:{}", event->client_id));
+    return {};
+}
+
 // ---- cases --------------------------------------------------------------------------------------
 
 Result<Case> Engine::create_case(const Actor& actor, Case c) { return create(*impl_, actor, std::move(c)); }

@@ -770,6 +770,9 @@ static void every_staff_call_at(sesame_engine *engine, const sesame_actor *actor
                                   "{\"agency_id\":1,\"channel\":\"sms\",\"language\":\"en\",\"body\":\"{code}\"}"));
         EVERY(sesame_sidebar_item_delete(engine, actor, 1));
         EVERY(sesame_gated_resource_delete(engine, actor, 1));
+        EVERY(sesame_contact_remove(engine, actor, 1));
+        EVERY(sesame_event_delete(engine, actor, 1));
+        EVERY(sesame_client_delete(engine, actor, 1));
         EVERY(sesame_client_sessions_revoke(&count, engine, actor, 1));
     } else {
         EVERY(sesame_client_sessions_revoke(NULL, engine, actor, 1));
@@ -1816,6 +1819,51 @@ static void test_sqlite(void) {
     sesame_engine_free(engine);
 }
 
+/* ---- 9. deleting contacts, events and clients ------------------------------------------------ */
+
+static void test_deletions(void) {
+    sesame_engine_options o = memory_options();
+    sesame_engine *engine = NULL;
+    sesame_actor root = super_admin();
+    sesame_buf buf = {NULL, 0};
+    char json[256];
+    int64_t agency, client, contact, event, document;
+
+    if (!CHECK_STATUS(SESAME_OK, sesame_engine_open(&engine, &o))) return;
+    agency = created_id(sesame_agency_create(&buf, engine, &root, "{\"name\":\"Deleting Court\"}"), &buf);
+    snprintf(json, sizeof json, "{\"agency_id\":%lld,\"first_name\":\"Bo\",\"last_name\":\"Om\"}", (long long)agency);
+    client = created_id(sesame_client_create(&buf, engine, &root, json), &buf);
+    snprintf(json, sizeof json, "{\"client_id\":%lld,\"kind\":\"email\",\"value\":\"bo@example.org\"}", (long long)client);
+    contact = created_id(sesame_contact_add(&buf, engine, &root, json), &buf);
+    CHECK(agency > 0 && client > 0 && contact > 0);
+
+    /* An event a document links to stays until the document lets go of it. */
+    snprintf(json, sizeof json, "{\"client_id\":%lld,\"date\":\"2026-05-01\"}", (long long)client);
+    event = created_id(sesame_event_create(&buf, engine, &root, json), &buf);
+    snprintf(json, sizeof json, "{\"client_id\":%lld,\"name\":\"Form\",\"event_id\":%lld}", (long long)client, (long long)event);
+    document = created_id(sesame_document_create(&buf, engine, &root, json), &buf);
+    CHECK(event > 0 && document > 0);
+    CHECK_ERROR(SESAME_E_FAILED_PRECONDITION, "is linked to it", sesame_event_delete(engine, &root, event));
+    CHECK_ERROR(SESAME_E_FAILED_PRECONDITION, "archive it instead", sesame_client_delete(engine, &root, client));
+    CHECK_STATUS(SESAME_OK, sesame_contact_remove(engine, &root, contact));
+    CHECK_ERROR(SESAME_E_NOT_FOUND, "no contact with id", sesame_contact_remove(engine, &root, contact));
+    CHECK_STATUS(SESAME_OK, sesame_contact_list(&buf, engine, &root, client));
+    CHECK_STR(buf.data, "[]");
+    sesame_buf_free(&buf);
+
+    /* A client with nothing but a contact goes, contact and all. */
+    snprintf(json, sizeof json, "{\"agency_id\":%lld,\"first_name\":\"Cy\",\"last_name\":\"Al\"}", (long long)agency);
+    client = created_id(sesame_client_create(&buf, engine, &root, json), &buf);
+    snprintf(json, sizeof json, "{\"client_id\":%lld,\"kind\":\"phone\",\"value\":\"555-123-9999\"}", (long long)client);
+    contact = created_id(sesame_contact_add(&buf, engine, &root, json), &buf);
+    CHECK_STATUS(SESAME_OK, sesame_client_delete(engine, &root, client));
+    CHECK_STATUS(SESAME_E_NOT_FOUND, sesame_client_get(&buf, engine, &root, client));
+    CHECK_STATUS(SESAME_E_NOT_FOUND, sesame_contact_remove(engine, &root, contact));
+    CHECK_STATUS(SESAME_E_NOT_FOUND, sesame_event_delete(engine, &root, 987654));
+    CHECK(buf.data == NULL);
+    sesame_engine_free(engine);
+}
+
 static void remove_temp_dir(void) {
     static const char *const names[] = {"sesame.db", "sesame.db-wal", "sesame.db-shm", "sesame.db-journal",
                                         "sesame.key", "not-a-database.db", "not-a-database.db-wal",
@@ -1843,6 +1891,7 @@ int main(void) {
     test_directory();
     test_failing_store();
     test_sqlite();
+    test_deletions();
 
     remove_temp_dir();
     printf("%d passed, %d failed\n", g_passed, g_failed);

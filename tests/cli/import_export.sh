@@ -99,6 +99,9 @@ expect_eq "$rc" 1 "exit code when a write fails"
 expect_eq "$(sqlite3 "$SESAME_DB" "SELECT count(*) FROM contacts WHERE value = '+15554000004'")" 0 \
     "the half-written client's phone was left behind"
 sqlite3 "$SESAME_DB" "DROP TRIGGER refuse_boom"
+expect_ok audit --json --limit 50
+expect_eq "$(field '[.events[] | select(.action == "client.delete")] | length')" 1 \
+    "the undone row is in the audit log as client.delete"
 
 # ---- export, the formula guard, and the round trip -----------------------------------------------
 expect_ok client add --agency "$agency" --first "=HYPERLINK(1)" --last "@SUM(A1)" --reference "-5" \

@@ -84,6 +84,23 @@ expect_ok audit --json --limit 50
 expect_eq "$(field "[.events[] | select(.action == \"contact.remove\" and .target == \"contact:$email_id\")] | length")" 1 \
     "contact.remove in the audit log"
 
+# A client with nothing but contacts can be deleted, contacts and all.
+expect_ok client add --agency "$agency" --first Tem --last Porary --email tem@example.org --phone "555 600 0009" --json
+tem=$(field .client.id)
+expect_ok client delete "$tem" --json
+expect_eq "$(field .deleted.id)" "$tem" "deleted client"
+expect_eq "$(field .contacts_deleted)" 2 "contacts deleted with the client"
+expect_error 1 SESAME_E_NOT_FOUND client show "$tem"
+expect_error 1 SESAME_E_NOT_FOUND client delete "$tem"
+expect_ok client add --agency "$agency" --first Una --last Named --email una@example.org --json
+una=$(field .client.id)
+expect_ok contact remove "$(field '.contacts[0].id')"
+expect_ok client delete "$una"
+[[ $out == "Deleted client "*" (Una Named) and 0 contacts." ]] || fail "client delete text: $out"
+expect_ok audit --json --limit 50
+expect_eq "$(field "[.events[] | select(.action == \"client.delete\" and .target == \"client:$tem\")] | length")" 1 \
+    "client.delete in the audit log"
+
 # ---- event, case, document ------------------------------------------------------------------------
 expect_ok case add --client "$rosa" --number 2026-PR-0007 --type Probation --json
 case_id=$(field .case.id)
@@ -121,10 +138,19 @@ expect_eq "$(field .deleted.id)" "$early" "deleted event"
 expect_ok event list "$rosa" --json
 expect_eq "$(field '[.events[].id] | map(tostring) | join(",")')" "$event_id" "events after delete"
 expect_error 1 SESAME_E_NOT_FOUND event delete "$early"
+expect_ok audit --json --limit 50
+expect_eq "$(field "[.events[] | select(.action == \"event.delete\" and .target == \"event:$early\")] | length")" 1 \
+    "event.delete in the audit log"
+
+# A client with content is refused, told what is attached and to archive it instead.
+expect_error 1 SESAME_E_FAILED_PRECONDITION client delete "$rosa"
+[[ $err == *"1 event, 1 case, 1 document"*"archive it instead"* ]] || fail "client delete refusal: $err"
+expect_ok client show "$rosa" --json
+expect_eq "$(field '.client.id')" "$rosa" "a refused client delete keeps the client"
 
 # ---- help ---------------------------------------------------------------------------------------
 for cmd in "agency list" "agency add" "agency show" "agency set-send-mode" "agency add-phone" "agency add-email" \
-    "portal list" "portal add" "portal show" "client show" "client update" "contact add" "contact list" \
+    "portal list" "portal add" "portal show" "client show" "client update" "client delete" "contact add" "contact list" \
     "contact remove" "event add" "event list" "event delete" "case add" "case list" "document add" "document list" \
     "import clients" "export clients"; do
     # shellcheck disable=SC2086

@@ -256,6 +256,31 @@ public:
         });
     }
 
+    Status delete_contact(Id id) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (contacts_.erase(id) == 0) return missing("contact");
+            return {};
+        });
+    }
+
+    Status delete_client(Id id) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (!clients_.count(id)) return missing("client");
+            const auto owned = [id](const auto& rows) {
+                return std::any_of(rows.begin(), rows.end(), [id](const auto& kv) { return kv.second.client_id == id; });
+            };
+            if (owned(events_) || owned(cases_) || owned(documents_) || owned(uploads_))
+                return Status(Code::failed_precondition,
+                              "the client still has events, cases, documents or uploads: they must go first");
+            std::erase_if(contacts_, [id](const auto& kv) { return kv.second.client_id == id; });
+            std::erase_if(contact_changes_, [id](const auto& kv) { return kv.second.client_id == id; });
+            clients_.erase(id);
+            return {};
+        });
+    }
+
     Result<Contact> get_contact(Id id) override {
         return guarded([&]() -> Result<Contact> {
             std::lock_guard lock(mu_);
@@ -645,6 +670,19 @@ public:
             std::vector<Event> out;
             for (const Event* e : hits) out.push_back(*e);
             return out;
+        });
+    }
+
+    Status delete_event(Id id) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            if (!events_.count(id)) return missing("event");
+            for (const auto& [doc_id, d] : documents_)
+                if (d.event_id == id)
+                    return Status(Code::failed_precondition, "document " + std::to_string(doc_id) +
+                                                                 " is linked to the event: unlink it first");
+            events_.erase(id);
+            return {};
         });
     }
 

@@ -740,6 +740,38 @@ public:
         });
     }
 
+    Status delete_contact(Id id) override {
+        return write([&](Connection& c) -> Status {
+            return update(c, "DELETE FROM contacts WHERE id = ?1", [&](Stmt& st) { st.bind(1, id); }, "contact");
+        });
+    }
+
+    Status delete_client(Id id) override {
+        return write([&](Connection& c) -> Status {
+            auto exists = Stmt::prepare(c, "SELECT 1 FROM clients WHERE id = ?1");
+            if (!exists) return exists.status();
+            auto found = exists->bind(1, id).step();
+            if (!found) return found.status();
+            if (!*found) return Status(Code::not_found, "no such client");
+            auto owned = Stmt::prepare(c, "SELECT EXISTS (SELECT 1 FROM events WHERE client_id = ?1) OR EXISTS (SELECT 1 "
+                                          "FROM cases WHERE client_id = ?1) OR EXISTS (SELECT 1 FROM documents WHERE "
+                                          "client_id = ?1) OR EXISTS (SELECT 1 FROM uploads WHERE client_id = ?1)");
+            if (!owned) return owned.status();
+            auto row = owned->bind(1, id).step();
+            if (!row) return row.status();
+            if (*row && owned->i64(0) != 0)
+                return Status(Code::failed_precondition,
+                              "the client still has events, cases, documents or uploads: they must go first");
+            for (const char* sql : {"DELETE FROM contacts WHERE client_id = ?1",
+                                    "DELETE FROM contact_changes WHERE client_id = ?1", "DELETE FROM clients WHERE id = ?1"}) {
+                auto st = Stmt::prepare(c, sql);
+                if (!st) return st.status();
+                SESAME_TRY(st->bind(1, id).run());
+            }
+            return {};
+        });
+    }
+
     Result<Contact> get_contact(Id id) override {
         return read([&](Connection& c) -> Result<Contact> {
             auto st = Stmt::prepare(c, "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?1");
@@ -1089,6 +1121,19 @@ public:
                                        "ORDER BY event_date, event_time, id");
             if (!st) return st.status();
             return all_rows(st->bind(1, client_id), read_event);
+        });
+    }
+
+    Status delete_event(Id id) override {
+        return write([&](Connection& c) -> Status {
+            auto linked = Stmt::prepare(c, "SELECT id FROM documents WHERE event_id = ?1 ORDER BY id LIMIT 1");
+            if (!linked) return linked.status();
+            auto row = linked->bind(1, id).step();
+            if (!row) return row.status();
+            if (*row)
+                return Status(Code::failed_precondition,
+                              "document " + std::to_string(linked->i64(0)) + " is linked to the event: unlink it first");
+            return update(c, "DELETE FROM events WHERE id = ?1", [&](Stmt& st) { st.bind(1, id); }, "event");
         });
     }
 
