@@ -67,12 +67,18 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$url/dashb
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo "server: sesame-portal (release), one thread per core; wrk: $threads threads, $connections connections, $duration"
+bad=0
 for target in / /dashboard; do
   echo
   echo "== GET $target"
-  if [[ "$target" == /dashboard ]]; then
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Cookie: $cookie" "$url$target"
-  else
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url$target"
+  headers=()
+  [[ "$target" == /dashboard ]] && headers=(-H "Cookie: $cookie")
+  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "${headers[@]}" "$url$target")
+  echo "$out"
+  # Requests/s of error answers or broken sockets would be a figure of the wrong thing.
+  if grep -qE 'Non-2xx or 3xx responses|Socket errors' <<<"$out"; then
+    echo "GET $target: some answers were errors (above): these figures do not measure the page" >&2
+    bad=1
   fi
 done
+exit "$bad"
