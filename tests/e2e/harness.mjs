@@ -95,7 +95,7 @@ export async function newPage(driver, { phone = false } = {}) {
 export async function staffSignIn(page, url) {
   await page.goto(url + '/admin');
   await page.fill('#token', STAFF_TOKEN);
-  await page.click('form[action="/admin/login"] button[type=submit]');
+  await page.submit('form[action="/admin/login"] button[type=submit]');
   await page.waitFor('h1', 'Portal administration');
 }
 
@@ -117,7 +117,7 @@ export async function codeFromFeed(staff, url, clientName) {
 export async function advanceClock(staff, url, seconds) {
   await staff.goto(url + '/admin');
   await staff.fill('#advance', String(seconds));
-  await staff.click('form[action="/admin/test-clock"] button[type=submit]');
+  await staff.submit('form[action="/admin/test-clock"] button[type=submit]');
   await staff.waitFor('h1');
 }
 
@@ -125,5 +125,5 @@ export async function advanceClock(staff, url, seconds) {
 export async function startLogin(page, url, identifier) {
   await page.goto(url + '/');
   await page.fill('#identifier', identifier);
-  await page.click('form[action="/login"] button[type=submit]');
+  await page.submit('form[action="/login"] button[type=submit]');
 }

@@ -56,7 +56,7 @@ test('Log In as a Test Client, as the article writes it', async () => {
     const staff = await open();
     await staffSignIn(staff, url);
     await staff.select('#client_auth', 'enabled');
-    await staff.click('form[action="/admin/portal"] button[type=submit]');
+    await staff.submit('form[action="/admin/portal"] button[type=submit]');
     await staff.waitFor('#client_auth');
     assert.equal(await staff.value('#client_auth'), 'enabled');
     // The contacts with their badges are listed for staff.
@@ -77,12 +77,12 @@ test('Log In as a Test Client, as the article writes it', async () => {
     // Check the client's message feed for the simulated code, enter it, click Verify.
     const code = await codeFromFeed(staff, url, 'Ann Example');
     await client.fill('#code', code);
-    await client.click('form[action="/verify"] button[type=submit]');
+    await client.submit('form[action="/verify"] button[type=submit]');
 
     // The phone belongs to Ann and Ben: the chooser asks which.
     await client.waitFor('form[action="/choose"]');
     await client.clickText('form[action="/choose"] label.choice', 'Ann');
-    await client.click('form[action="/choose"] button[type=submit]');
+    await client.submit('form[action="/choose"] button[type=submit]');
 
     // Redirected to the Client Dashboard: the merge-tag content, events, the case, the document.
     await client.waitForUrl(/\/dashboard$/);
@@ -115,7 +115,7 @@ test('Log In as a Test Client, as the article writes it', async () => {
     // Profile: an editable field is saved...
     await client.goto(url + '/profile');
     await client.fill('#middle_name', 'Quinn');
-    await client.click('form[action="/profile"] button[type=submit]');
+    await client.submit('form[action="/profile"] button[type=submit]');
     await client.waitFor('main', 'Saved');
     await client.goto(url + '/profile');
     assert.equal(await client.value('#middle_name'), 'Quinn');
@@ -141,7 +141,7 @@ test('Log In as a Test Client, as the article writes it', async () => {
     writeFileSync(file, PDF);
     await client.fill('#file', file);
     await client.select('#kind', 'document');
-    await client.click('form[action="/uploads"] button[type=submit]');
+    await client.submit('form[action="/uploads"] button[type=submit]');
     await client.waitFor('main', 'Uploaded: pay-stub.pdf');
     rmSync(dir, { recursive: true, force: true });
     await client.goto(url + '/uploads');
@@ -149,7 +149,7 @@ test('Log In as a Test Client, as the article writes it', async () => {
 
     // Log out: back to sign-in, and the private items are gone.
     await client.goto(url + '/dashboard');
-    await client.click('form[action="/logout"] button[type=submit]');
+    await client.submit('form[action="/logout"] button[type=submit]');
     await client.waitFor('#identifier');
     assert.deepEqual(await sidebarLinks(client), ['Court information']);
     await client.goto(url + '/dashboard');
@@ -163,7 +163,7 @@ test('Client Authentication disabled: no login form', async () => {
     const staff = await open();
     await staffSignIn(staff, url);
     await staff.select('#client_auth', 'disabled');
-    await staff.click('form[action="/admin/portal"] button[type=submit]');
+    await staff.submit('form[action="/admin/portal"] button[type=submit]');
     await staff.waitFor('#client_auth');
     const visitor = await open();
     await visitor.goto(url + '/');
@@ -184,14 +184,14 @@ test('five wrong codes lock the code, and the right one is refused after', async
     const messages = [];
     for (let i = 0; i < 5; i++) {
       await client.fill('#code', wrong);
-      await client.click('form[action="/verify"] button[type=submit]');
+      await client.submit('form[action="/verify"] button[type=submit]');
       await client.waitFor('[role=alert]');
       messages.push(await client.text('[role=alert]'));
     }
     assert.match(messages[0], /not right/);
     assert.match(messages[4], /Too many wrong tries/);
     await client.fill('#code', code);
-    await client.click('form[action="/verify"] button[type=submit]');
+    await client.submit('form[action="/verify"] button[type=submit]');
     await client.waitFor('[role=alert]');
     assert.match(await client.text('[role=alert]'), /Too many wrong tries/);
     assert.ok(!(await client.url()).endsWith('/dashboard'));
@@ -208,7 +208,7 @@ test('an expired code is refused with its own message', async () => {
     const code = await codeFromFeed(staff, url, 'Ann Example');
     await advanceClock(staff, url, 3600);
     await client.fill('#code', code);
-    await client.click('form[action="/verify"] button[type=submit]');
+    await client.submit('form[action="/verify"] button[type=submit]');
     await client.waitFor('[role=alert]');
     assert.match(await client.text('[role=alert]'), /expired/);
   });
@@ -229,12 +229,12 @@ test('resend: the button shows the cooldown, then a new code signs in', async ()
     await advanceClock(staff, url, 120);
     await client.reload();
     assert.equal(await client.enabled(resend), true);
-    await client.click(resend);
+    await client.submit(resend);
     await client.waitFor('#code');
     const second = await codeFromFeed(staff, url, 'Ann Example');
     assert.notEqual(second, first, 'a new code was sent');
     await client.fill('#code', second);
-    await client.click('form[action="/verify"] button[type=submit]');
+    await client.submit('form[action="/verify"] button[type=submit]');
     await client.waitForUrl(/\/dashboard$/);
   });
 });
@@ -247,7 +247,7 @@ test('email login goes straight to the dashboard', async () => {
     await startLogin(client, url, 'ann@example.org');
     await client.waitFor('#code');
     await client.fill('#code', await codeFromFeed(staff, url, 'Ann Example'));
-    await client.click('form[action="/verify"] button[type=submit]');
+    await client.submit('form[action="/verify"] button[type=submit]');
     await client.waitForUrl(/\/dashboard$/);
     assert.match(await client.text('main'), /Welcome back/);
   });
@@ -261,12 +261,12 @@ test('the shared phone: choosing Ben opens his dashboard in Spanish', async () =
     await startLogin(client, url, '555.123.4567');
     await client.waitFor('#code');
     await client.fill('#code', await codeFromFeed(staff, url, 'Ben Example'));
-    await client.click('form[action="/verify"] button[type=submit]');
+    await client.submit('form[action="/verify"] button[type=submit]');
     await client.waitFor('form[action="/choose"]');
     const names = await client.texts('form[action="/choose"] label.choice');
     assert.equal(names.length, 2, `choices: ${names}`);
     await client.clickText('form[action="/choose"] label.choice', 'Ben');
-    await client.click('form[action="/choose"] button[type=submit]');
+    await client.submit('form[action="/choose"] button[type=submit]');
     await client.waitForUrl(/\/dashboard$/);
     assert.equal(await client.attribute('html', 'lang'), 'es');
     const main = await client.text('main');
@@ -285,10 +285,10 @@ test('a gated calendar asks for sign-in and returns to it after', async () => {
     await client.waitFor('#identifier');
     assert.match((await client.url()), /next=/);
     await client.fill('#identifier', 'ann@example.org');
-    await client.click('form[action="/login"] button[type=submit]');
+    await client.submit('form[action="/login"] button[type=submit]');
     await client.waitFor('#code');
     await client.fill('#code', await codeFromFeed(staff, url, 'Ann Example'));
-    await client.click('form[action="/verify"] button[type=submit]');
+    await client.submit('form[action="/verify"] button[type=submit]');
     await client.waitForUrl(/\/calendars\/hearings$/);
     assert.match(await client.text('h1'), /Hearing calendar/);
   });

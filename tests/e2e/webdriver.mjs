@@ -155,6 +155,21 @@ export class Browser {
     await this.cmd('POST', `/element/${await this.element(selector)}/click`, {});
   }
 
+  // Clicks a button or link that loads a new page (a form's submit button) and waits until the new
+  // page has loaded, so that what is read next is never the old page on its way out.
+  async submit(selector) {
+    await this.run(() => { window.sesameOldPage = true; });
+    await this.click(selector);
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const loaded = await this.run(() => window.sesameOldPage !== true && document.readyState === 'complete')
+        .catch(() => false); // a script can fail while the page is being replaced
+      if (loaded) return;
+      if (Date.now() > deadline) throw new Error(`clicking ${selector} loaded no new page; at ${await this.url()}`);
+      await poll();
+    }
+  }
+
   // Clicks the first element matching `selector` whose text contains `text`.
   async clickText(selector, text) {
     const found = await this.cmd('POST', '/elements', { using: 'css selector', value: selector });
