@@ -17,10 +17,10 @@ expect_error 1 "no database at $work/absent.db" --db "$work/absent.db" serve --p
 
 expect_ok init --demo
 
-# The server runs until it is stopped; its "serving" line (with the port it got) is read from a pipe.
+# The server runs until it is stopped; its "serving" line (with the port it got) is read from a pipe,
+# and what it printed before that line is kept in $startup.
 mkfifo "$work/server.err"
-"$SESAME" serve --port 0 --portal demo 2>"$work/server.err" >/dev/null &
-server=$!
+server=""
 stop_server() {
     if [[ -n $server ]]; then
         kill "$server" 2>/dev/null || true
@@ -29,18 +29,38 @@ stop_server() {
     fi
 }
 trap 'stop_server; rm -rf "$work"' EXIT
-exec 3<"$work/server.err"
-url=""
-while IFS= read -r -t 30 line <&3; do
-    if [[ $line =~ serving\ portal\ \"demo\"\ on\ (http://127\.0\.0\.1:[0-9]+/) ]]; then
-        url=${BASH_REMATCH[1]}
-        break
-    fi
-done
-[[ -n $url ]] || fail "sesame serve printed no 'serving portal \"demo\" on http://127.0.0.1:PORT/' line"
-# Keep draining the server's stderr so it never blocks on a full pipe.
-cat <&3 >/dev/null &
+start_server() {
+    "$SESAME" serve --port 0 --portal demo 2>"$work/server.err" >/dev/null &
+    server=$!
+    exec 3<"$work/server.err"
+    url="" startup=""
+    while IFS= read -r -t 30 line <&3; do
+        if [[ $line =~ serving\ portal\ \"demo\"\ on\ (http://127\.0\.0\.1:[0-9]+/) ]]; then
+            url=${BASH_REMATCH[1]}
+            break
+        fi
+        startup+="$line"$'\n'
+    done
+    [[ -n $url ]] || fail "sesame serve printed no 'serving portal \"demo\"' line: $startup"
+    # Keep draining the server's stderr so it never blocks on a full pipe.
+    cat <&3 >/dev/null &
+    exec 3<&-
+}
+
+start_server
 page=$(curl -sS --max-time 10 "$url")
 [[ $page == *"Demo Portal"* ]] || fail "the served page does not name the demo portal: ${page:0:300}"
+# The demo agency is in simulate mode: no transport is a note, not a warning.
+[[ $startup == *"note: the agency is in simulate mode"* ]] || fail "no simulate-mode note: $startup"
+[[ $startup == *"note: no SMS transport"* && $startup != *"WARNING: no SMS transport"* ]] ||
+    fail "a simulate agency without transports should get notes, not warnings: $startup"
+stop_server
+
+# A live agency without transports would leave its messages queued: that is a warning.
+expect_ok agency set-send-mode 1 live
+start_server
+[[ $startup == *"WARNING: no SMS transport"* && $startup == *"WARNING: no email transport"* ]] ||
+    fail "a live agency without transports gets no warning: $startup"
+[[ $startup != *"simulate mode"* ]] || fail "a live agency is called simulate: $startup"
 stop_server
 echo "cli serve: $step steps passed"

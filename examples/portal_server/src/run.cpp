@@ -112,12 +112,24 @@ int run(const std::vector<std::string>& args, const std::string& program) {
         if (test_clock)
             std::cerr << "WARNING: --test-clock: the engine's clock is moved from /admin; never use this for real "
                          "visitors.\n";
+        // Without a transport a live agency's messages stay queued. An agency in simulate mode sends
+        // nothing anyway, so it gets a note rather than warnings (staff can still switch it to live).
+        bool simulate = false;
+        if (auto served = (*engine)->find_portal(app_options.portal_slug); served.ok()) {
+            sesame::Actor root{"portal-server", 0, {}, true};
+            if (auto agency = (*engine)->get_agency(root, served->agency_id); agency.ok())
+                simulate = agency->send_mode == sesame::SendMode::simulate;
+        }
+        const char* level = simulate ? "note" : "WARNING";
         if (!config.sms_webhook)
-            std::cerr << "WARNING: no SMS transport (config key \"sms_webhook\" or --sms-webhook-url): live SMS "
+            std::cerr << level << ": no SMS transport (config key \"sms_webhook\" or --sms-webhook-url): live SMS "
                          "messages stay queued and are not sent.\n";
         if (!config.smtp)
-            std::cerr << "WARNING: no email transport (config key \"smtp\" or --smtp-url): live email messages stay "
-                         "queued and are not sent.\n";
+            std::cerr << level << ": no email transport (config key \"smtp\" or --smtp-url): live email messages "
+                         "stay queued and are not sent.\n";
+        if (simulate && (!config.sms_webhook || !config.smtp))
+            std::cerr << "note: the agency is in simulate mode: codes go to the client's message feed and no "
+                         "message leaves this machine.\n";
         if (config.smtp && config.smtp->starttls == portal::StartTls::off && config.smtp->url.rfind("smtps", 0) != 0 &&
             !portal::split_url(config.smtp->url).loopback)
             std::cerr << "WARNING: smtp.starttls is \"off\" for " << config.smtp->url
