@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startDriver, withPortal, staffSignIn, signInByEmail, alertText, sidebarLinks, STAFF_TOKEN,
+  startDriver, withPortal, staffSignIn, signInByEmail, alertText, sidebarLinks, codeFromFeed, startLogin,
+  enterCode, STAFF_TOKEN,
 } from './harness.mjs';
 
 let driver;
@@ -89,5 +90,36 @@ test('staff sign out: the staff pages ask for the token again', async () => {
     assert.equal(await staff.count('#client_auth'), 0);
     await staff.goto(url + '/admin/client?id=1');
     assert.equal(await staff.count('h2#feed'), 0);
+  });
+});
+
+test('Create a Test Client on the staff page, add an email, View Portal, and log in with it', async () => {
+  await withPortal(driver, async ({ url }, open) => {
+    const staff = await open();
+    await staffSignIn(staff, url);
+    // "Fill in the Create Client form ... click the Create button", then add the email.
+    await staff.fill('#first_name', 'Tess');
+    await staff.fill('#last_name', 'Tester');
+    await staff.submit('form[action="/admin/clients"] button[type=submit]');
+    await staff.goto(url + '/admin');
+    await staff.clickText('table[aria-labelledby=clients] a', 'Tess Tester');
+    await staff.waitFor('form[action="/admin/contacts"]');
+    await staff.select('#kind', 'email');
+    await staff.fill('#value', 'tess@example.org');
+    await staff.submit('form[action="/admin/contacts"] button[type=submit]');
+    await staff.goto(url + '/admin');
+    assert.match(await staff.text('table[aria-labelledby=clients]'), /Tess Tester.*tess@example\.org/s);
+
+    // "Click the View Portal button to preview the portal as a client would see it."
+    await staff.clickText('a', 'View Portal');
+    await staff.waitFor('form[action="/login"] #identifier');
+    assert.equal(new URL(await staff.url()).pathname, '/');
+
+    const client = await open();
+    await startLogin(client, url, 'tess@example.org');
+    await client.waitFor('#code');
+    await enterCode(client, await codeFromFeed(staff, url, 'Tess Tester'));
+    await client.waitForUrl(/\/dashboard$/);
+    assert.match(await client.text('main'), /Tess/);
   });
 });

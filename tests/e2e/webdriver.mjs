@@ -98,7 +98,10 @@ export class Browser {
     return call(method, this.session + path, body);
   }
 
+  // Ends the browser; closing it again does nothing.
   async close() {
+    if (this.closed) return;
+    this.closed = true;
     await this.cmd('DELETE', '');
   }
 
