@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startDriver, withPortal, staffSignIn, codeFromFeed, startLogin, enterCode, sidebarLinks, pageProblems,
-  SHARED_PHONE,
+  signInByEmail, SHARED_PHONE,
 } from './harness.mjs';
 
 let driver;
@@ -75,5 +75,30 @@ test('every page a client sees has its language, a title, one h1, a labelled sid
     assert.equal(Object.keys(seen).length, 9);
     const problems = Object.entries(seen).filter(([, list]) => list.length > 0);
     assert.deepEqual(problems, [], JSON.stringify(problems, null, 2));
+  });
+});
+
+test("each client's pages speak the client's language: English for Ann, Spanish for Ben", async () => {
+  await withPortal(driver, async ({ url }, open) => {
+    const staff = await open();
+    await staffSignIn(staff, url);
+    const ann = await signInByEmail(open, staff, url, 'ann@example.org', 'Ann Example');
+    assert.equal(await ann.attribute('html', 'lang'), 'en');
+    await ann.goto(url + '/profile');
+    await ann.fill('#middle_name', 'Jo');
+    await ann.submit('form[action="/profile"] button[type=submit]');
+    await ann.waitFor('main', 'Saved');
+
+    const ben = await signInByEmail(open, staff, url, 'ben@example.org', 'Ben Example');
+    assert.equal(await ben.attribute('html', 'lang'), 'es');
+    assert.match(await ben.text('main'), /Bienvenido/);
+    for (const path of ['/profile', '/uploads']) {
+      await ben.goto(url + path);
+      assert.equal(await ben.attribute('html', 'lang'), 'es', path);
+    }
+    await ben.goto(url + '/profile');
+    await ben.fill('#middle_name', 'Luis');
+    await ben.submit('form[action="/profile"] button[type=submit]');
+    await ben.waitFor('main', 'Guardado');
   });
 });
