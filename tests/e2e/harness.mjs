@@ -6,9 +6,10 @@
 // build/release); SESAME_CHROMIUM the browser (default /usr/bin/chromium), SESAME_CHROMEDRIVER
 // its driver (default /usr/bin/chromedriver).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+import { basename, join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Driver } from './webdriver.mjs';
 
@@ -31,9 +32,20 @@ export function codeIn(text) {
   return digits ? digits[1] : null;
 }
 
+// The servers still running: killed when this test process ends, however it ends, so that none
+// outlives an interrupted or timed-out run.
+const running = new Set();
+process.on('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+
 // A demo database (`sesame init --demo`) and a portal server on a free loopback port, with the
 // staff area and the test clock on. `await portal.stop()` ends the server and removes the files.
 export async function startPortal() {
+  for (const program of [SESAME, PORTAL]) {
+    if (!existsSync(program)) {
+      throw new Error(`${program} is missing: build it with scripts/build ${basename(BUILD)} ` +
+        '--target sesame_cli sesame_portal (SESAME_BUILD picks the build directory, default build/release)');
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'sesame-e2e-'));
   const db = join(dir, 'sesame.db');
   execFileSync(SESAME, ['--db', db, 'init', '--demo'], { stdio: 'pipe' });
@@ -42,6 +54,8 @@ export async function startPortal() {
 
   const child = spawn(PORTAL, ['--db', db, '--port', '0', '--threads', '2', '--staff-token-file', tokenFile,
     '--test-clock'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let log = '';
   const url = await new Promise((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error('the portal server did not start within 30 s:\n' + log)), 30000);
@@ -70,7 +84,7 @@ export async function startPortal() {
     // Stops the server with SIGTERM and returns its exit code (0: a clean stop, and under
     // AddressSanitizer no leak or error report).
     async stop() {
-      let code = child.exitCode;
+      let code = child.exitCode ?? child.signalCode;
       if (code === null) {
         const exited = new Promise((r) => child.once('exit', (c, signal) => r(c ?? signal)));
         child.kill('SIGTERM');
@@ -83,12 +97,18 @@ export async function startPortal() {
 }
 
 export async function startDriver() {
+  for (const [program, variable] of [[CHROMEDRIVER, 'SESAME_CHROMEDRIVER'], [CHROMIUM, 'SESAME_CHROMIUM']]) {
+    if (!existsSync(program)) {
+      throw new Error(`${program} is missing: install Debian's chromium and chromium-driver ` +
+        `(scripts/install-deps), or point ${variable} at another`);
+    }
+  }
   return Driver.start(CHROMEDRIVER);
 }
 
-// A new browser (its own cookies), sized like a phone when `phone` is set.
-export async function newPage(driver, { phone = false } = {}) {
-  return driver.browser(CHROMIUM, { phone });
+// A new browser (its own cookies): Driver.browser's options (phone, javascript, requests).
+export async function newPage(driver, options = {}) {
+  return driver.browser(CHROMIUM, options);
 }
 
 // Signs the staff browser in to /admin with the staff token.
@@ -126,4 +146,108 @@ export async function startLogin(page, url, identifier) {
   await page.goto(url + '/');
   await page.fill('#identifier', identifier);
   await page.submit('form[action="/login"] button[type=submit]');
+}
+
+// Runs `fn(portal, open)` on a fresh portal (startPortal) and stops it after; `open(options)` opens
+// a browser of `driver` (newPage's options) that is closed after the test. A failure carries the
+// server's log and a screenshot of every open browser (build/test-results/e2e-failures/); a server
+// that does not stop cleanly (exit code 0, and under AddressSanitizer no leak or error report)
+// fails the test.
+export async function withPortal(driver, fn) {
+  const portal = await startPortal();
+  const browsers = [];
+  const open = async (options) => {
+    const b = await newPage(driver, options);
+    browsers.push(b);
+    return b;
+  };
+  try {
+    await fn(portal, open);
+  } catch (e) {
+    const shots = await failureShots(browsers);
+    for (const b of browsers) await b.close().catch(() => {});
+    await portal.stop();
+    if (shots.length) e.message += '\n--- the pages at the failure ---\n' + shots.join('\n');
+    e.message += '\n--- portal server log ---\n' + portal.log();
+    throw e;
+  }
+  for (const b of browsers) await b.close();
+  const code = await portal.stop();
+  assert.equal(code, 0, 'the portal server stops cleanly on SIGTERM:\n' + portal.log());
+}
+
+const FAILURES = join(ROOT, 'build/test-results/e2e-failures');
+let failureCount = 0;
+
+async function failureShots(browsers) {
+  const saved = [];
+  for (const b of browsers) {
+    failureCount += 1;
+    const file = join(FAILURES, `${process.pid}-${failureCount}.png`);
+    try {
+      const where = await b.url();
+      mkdirSync(FAILURES, { recursive: true });
+      writeFileSync(file, await b.windowShot());
+      saved.push(`${where}: ${file}`);
+    } catch (err) {
+      saved.push(`no screenshot (${err.message.split('\n')[0]})`);
+    }
+  }
+  return saved;
+}
+
+// Saves a screenshot of the page, `width` pixels wide, as docs/images/<name>, only when
+// SESAME_E2E_SCREENSHOTS=1 (the README's pictures are refreshed on purpose, not by every run).
+export async function shot(page, name, width) {
+  if (process.env.SESAME_E2E_SCREENSHOTS !== '1') return;
+  mkdirSync(IMAGES, { recursive: true });
+  writeFileSync(join(IMAGES, name), await page.screenshot(width));
+}
+
+// The link texts of the portal's sidebar.
+export const sidebarLinks = (page) => page.texts('nav.sidebar a');
+
+// Sends the code on the verify page and waits for the page that answers.
+export async function enterCode(page, code) {
+  await page.fill('#code', code);
+  await page.submit('form[action="/verify"] button[type=submit]');
+}
+
+// The text of the first alert on the page, once there is one.
+export async function alertText(page) {
+  await page.waitFor('[role=alert]');
+  return page.text('[role=alert]');
+}
+
+// Signs a client in by email (one client: no chooser) in a new browser from `open` and returns it
+// on the dashboard.
+export async function signInByEmail(open, staff, url, email, clientName) {
+  const client = await open();
+  await startLogin(client, url, email);
+  await client.waitFor('#code');
+  await enterCode(client, await codeFromFeed(staff, url, clientName));
+  await client.waitForUrl(/\/dashboard$/);
+  return client;
+}
+
+// What every portal page must have (its language, a title, one h1, a labelled sidebar, a label for
+// every field, text on every button): the list of what is missing, empty when nothing is.
+export async function pageProblems(page) {
+  return page.run(() => {
+    const problems = [];
+    if (!['en', 'es'].includes(document.documentElement.lang)) problems.push(`html lang "${document.documentElement.lang}"`);
+    if (!document.title.trim()) problems.push('no title');
+    const h1 = document.querySelectorAll('h1').length;
+    if (h1 !== 1) problems.push(`${h1} h1 elements`);
+    const nav = document.querySelector('nav');
+    if (!nav || !nav.getAttribute('aria-label')) problems.push('no labelled nav');
+    for (const field of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+      const labelled = (field.labels && field.labels.length > 0) || field.getAttribute('aria-label');
+      if (!labelled) problems.push(`unlabelled field ${field.outerHTML}`);
+    }
+    for (const button of document.querySelectorAll('button')) {
+      if (!button.textContent.trim() && !button.getAttribute('aria-label')) problems.push(`button without text ${button.outerHTML}`);
+    }
+    return problems;
+  });
 }

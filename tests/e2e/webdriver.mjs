@@ -52,14 +52,17 @@ export class Driver {
     this.base = base;
   }
 
-  // A new headless chromium. `phone`: a phone-sized window.
-  async browser(chromium, { phone = false } = {}) {
+  // A new headless chromium. `phone`: a phone-sized window; `javascript: false`: the pages' own
+  // scripts do not run (the WebDriver commands still can); `requests: true`: the browser keeps a
+  // log of the requests it makes, read with Browser.requestedUrls().
+  async browser(chromium, { phone = false, javascript = true, requests = false } = {}) {
     const args = ['--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
       phone ? '--window-size=390,844' : '--window-size=1280,900'];
+    if (!javascript) args.push('--blink-settings=scriptEnabled=false');
     if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
-    const res = await call('POST', this.base + '/session', {
-      capabilities: { alwaysMatch: { browserName: 'chrome', 'goog:chromeOptions': { binary: chromium, args } } },
-    });
+    const capabilities = { browserName: 'chrome', 'goog:chromeOptions': { binary: chromium, args } };
+    if (requests) capabilities['goog:loggingPrefs'] = { performance: 'ALL' };
+    const res = await call('POST', this.base + '/session', { capabilities: { alwaysMatch: capabilities } });
     return new Browser(this.base + '/session/' + res.sessionId);
   }
 
@@ -95,7 +98,10 @@ export class Browser {
     return call(method, this.session + path, body);
   }
 
+  // Ends the browser; closing it again does nothing.
   async close() {
+    if (this.closed) return;
+    this.closed = true;
     await this.cmd('DELETE', '');
   }
 
@@ -155,17 +161,18 @@ export class Browser {
     await this.cmd('POST', `/element/${await this.element(selector)}/click`, {});
   }
 
-  // Clicks a button or link that loads a new page (a form's submit button) and waits until the new
-  // page has loaded, so that what is read next is never the old page on its way out.
+  // Clicks `selector` (a button that sends a form, a link) and waits until the next page has
+  // loaded: the current document is marked, and the wait ends when a document without the mark
+  // is complete. Without it, a wait for something both pages have can end on the old page.
   async submit(selector) {
-    await this.run(() => { window.sesameOldPage = true; });
+    await this.run(() => { window.__sesameBefore = true; });
     await this.click(selector);
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
-      const loaded = await this.run(() => window.sesameOldPage !== true && document.readyState === 'complete')
-        .catch(() => false); // a script can fail while the page is being replaced
+      const loaded = await this.run(() => !window.__sesameBefore && document.readyState === 'complete')
+        .catch(() => false);  // between documents
       if (loaded) return;
-      if (Date.now() > deadline) throw new Error(`clicking ${selector} loaded no new page; at ${await this.url()}`);
+      if (Date.now() > deadline) throw new Error(`waited ${WAIT_MS} ms for a new page after clicking ${selector}; at ${await this.url()}`);
       await poll();
     }
   }
@@ -219,10 +226,32 @@ export class Browser {
     return this.run((s) => [...document.querySelectorAll(s)].map((e) => e.textContent.trim()), selector);
   }
 
-  // The browser's cookies, HttpOnly ones included, as a Cookie header.
+  // The browser's cookies for the current page, HttpOnly ones included, each with its name, value,
+  // path, domain, secure, httpOnly and sameSite.
+  async cookies() {
+    return this.cmd('GET', '/cookie');
+  }
+
+  // The same as a Cookie header.
   async cookieHeader() {
-    const cookies = await this.cmd('GET', '/cookie');
-    return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    return (await this.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  }
+
+  // Every URL the browser asked for since the last call, redirects' targets included (a browser
+  // opened with `requests: true`).
+  async requestedUrls() {
+    const entries = await this.cmd('POST', '/se/log', { type: 'performance' });
+    const urls = [];
+    for (const entry of entries) {
+      const { method, params } = JSON.parse(entry.message).message;
+      if (method === 'Network.requestWillBeSent') urls.push(params.request.url);
+    }
+    return urls;
+  }
+
+  // A PNG of the window as it is.
+  async windowShot() {
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 
   // A PNG of the page at full height.
