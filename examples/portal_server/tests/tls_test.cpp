@@ -1,15 +1,9 @@
 // The server over TLS, with a throwaway self-signed certificate made for the test, and the
 // graceful stop.
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <cstdio>
-
+#include "certificate.hpp"
 #include "support.hpp"
 
 using namespace portal;
@@ -21,37 +15,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = boost::asio::ssl;
 
-// A P-256 key and a one-hour self-signed certificate for "localhost", as PEM files.
+// The test certificate (certificate.hpp) in two temporary files.
 struct TestCertificate {
     sesame::test::TempDb cert_file{"portal-cert"};
     sesame::test::TempDb key_file{"portal-key"};
 
-    TestCertificate() {
-        EVP_PKEY* key = EVP_EC_gen("P-256");
-        REQUIRE(key);
-        X509* x = X509_new();
-        REQUIRE(x);
-        X509_set_version(x, 2);
-        ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-        X509_gmtime_adj(X509_getm_notBefore(x), -60);
-        X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-        X509_set_pubkey(x, key);
-        X509_NAME* name = X509_get_subject_name(x);
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1,
-                                   -1, 0);
-        X509_set_issuer_name(x, name);
-        REQUIRE(X509_sign(x, key, EVP_sha256()) > 0);
-        FILE* c = std::fopen(cert_file.path().c_str(), "w");
-        FILE* k = std::fopen(key_file.path().c_str(), "w");
-        REQUIRE(c);
-        REQUIRE(k);
-        CHECK(PEM_write_X509(c, x) == 1);
-        CHECK(PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr) == 1);
-        std::fclose(c);
-        std::fclose(k);
-        X509_free(x);
-        EVP_PKEY_free(key);
-    }
+    TestCertificate() { write_test_certificate(cert_file.path().string(), key_file.path().string()); }
 };
 
 }  // namespace

@@ -3,10 +3,6 @@
 // before they answer, so a file is there as soon as send() returns.
 #include <doctest/doctest.h>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "certificate.hpp"
 #include "config.hpp"
 #include "sesame/engine.hpp"
 #include "sesame/random.hpp"
@@ -509,46 +506,14 @@ TEST_CASE("engine with both transports: a live agency's codes reach the SMTP ser
 
 namespace {
 
-// A P-256 key and a one-hour self-signed certificate for localhost and 127.0.0.1, as PEM files
-// in `dir`: the certificate doubles as the CA file the transports are told to trust.
+// The test certificate (certificate.hpp) as PEM files in `dir`: it doubles as the CA file the
+// transports are told to trust.
 struct LocalCertificate {
     std::string cert;
     std::string key;
 
     explicit LocalCertificate(const fs::path& dir) : cert((dir / "cert.pem").string()), key((dir / "key.pem").string()) {
-        EVP_PKEY* pkey = EVP_EC_gen("P-256");
-        REQUIRE(pkey);
-        X509* x = X509_new();
-        REQUIRE(x);
-        X509_set_version(x, 2);
-        ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
-        X509_gmtime_adj(X509_getm_notBefore(x), -60);
-        X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-        X509_set_pubkey(x, pkey);
-        X509_NAME* name = X509_get_subject_name(x);
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-        X509_set_issuer_name(x, name);
-        X509V3_CTX ctx;
-        X509V3_set_ctx_nodb(&ctx);
-        X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-        for (auto [nid, text] : {std::pair{NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1"},
-                                 std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
-            X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, text);
-            REQUIRE(ext);
-            X509_add_ext(x, ext, -1);
-            X509_EXTENSION_free(ext);
-        }
-        REQUIRE(X509_sign(x, pkey, EVP_sha256()) > 0);
-        FILE* c = std::fopen(cert.c_str(), "w");
-        FILE* k = std::fopen(key.c_str(), "w");
-        REQUIRE(c);
-        REQUIRE(k);
-        CHECK(PEM_write_X509(c, x) == 1);
-        CHECK(PEM_write_PrivateKey(k, pkey, nullptr, nullptr, 0, nullptr, nullptr) == 1);
-        std::fclose(c);
-        std::fclose(k);
-        X509_free(x);
-        EVP_PKEY_free(pkey);
+        portal::test::write_test_certificate(cert, key);
     }
 };
 
