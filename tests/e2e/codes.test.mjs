@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startDriver, withPortal, staffSignIn, codeFromFeed, advanceClock, startLogin, enterCode, alertText,
+  startDriver, withPortal, codeFromFeed, advanceClock, startLogin, enterCode, alertText, openStaff,
+  codeRequested,
 } from './harness.mjs';
 
 let driver;
@@ -13,12 +14,8 @@ after(async () => { await driver?.stop(); });
 
 test('an expired code is refused; clicking Login again sends a new one that works', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
-    const client = await open();
-    await startLogin(client, url, 'ann@example.org');
-    await client.waitFor('#code');
-    const code = await codeFromFeed(staff, url, 'Ann Example');
+    const staff = await openStaff(open, url);
+    const { client, code } = await codeRequested(open, staff, url, 'ann@example.org', 'Ann Example');
     await advanceClock(staff, url, 3600);
     await enterCode(client, code);
     assert.match(await alertText(client), /expired/);
@@ -68,15 +65,13 @@ test('an opted-out contact cannot receive a code', async () => {
 
 test('a code replaced by a resend no longer signs in, and the cooldown starts again', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
-    const client = await open();
-    await startLogin(client, url, 'ann@example.org');
-    await client.waitFor('#code');
-    const first = await codeFromFeed(staff, url, 'Ann Example');
+    const staff = await openStaff(open, url);
+    const { client, code: first } = await codeRequested(open, staff, url, 'ann@example.org', 'Ann Example');
+    const resend = 'form[action="/resend"] button';
+    assert.equal(await client.enabled(resend), false, 'no resend during the cooldown');
+    assert.match(await client.text(resend), /wait \d+ s/);
     await advanceClock(staff, url, 120);
     await client.reload();
-    const resend = 'form[action="/resend"] button';
     assert.equal(await client.enabled(resend), true);
     await client.submit(resend);
     assert.equal(await client.enabled(resend), false, 'the cooldown starts again after a resend');
@@ -93,8 +88,7 @@ test('a code replaced by a resend no longer signs in, and the cooldown starts ag
 
 test('past five codes an hour to one contact, the sign-in says how long to wait; an hour later it works', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await open();
     for (let i = 0; i < 5; i++) {
       await startLogin(client, url, 'ann@example.org');

@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startDriver, withPortal, staffSignIn, codeFromFeed, advanceClock, enterCode, startLogin, sidebarLinks,
-  SHARED_PHONE,
+  startDriver, withPortal, codeFromFeed, advanceClock, enterCode, startLogin, sidebarLinks,
+  SHARED_PHONE, openStaff,
 } from './harness.mjs';
 
 let driver;
@@ -16,8 +16,7 @@ const nextOf = async (page) => new URL(await page.url()).searchParams.get('next'
 
 test('with a session the gated form opens directly; after the idle time sign-in is asked again', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await open();
     await client.goto(url + '/calendars/hearings');
     await client.waitFor('#identifier');
@@ -44,8 +43,7 @@ test('with a session the gated form opens directly; after the idle time sign-in 
 
 test('the gated form by the shared phone: next= is carried through the chooser', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await open();
     await client.goto(url + '/forms/check-in');
     await client.waitFor('#identifier');
@@ -64,8 +62,7 @@ test('the gated form by the shared phone: next= is carried through the chooser',
 
 test('next= leads only to a path of this site', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     for (const next of ['//evil.example/steal', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
       const client = await open();
       await client.goto(url + '/?next=' + encodeURIComponent(next));
@@ -83,8 +80,7 @@ test('next= leads only to a path of this site', async () => {
 
 test('Client Authentication disabled: gated pages say sign-in is not offered; enabled again, the form is back', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const setClientAuth = async (value) => {
       await staff.goto(url + '/admin');
       await staff.select('#client_auth', value);

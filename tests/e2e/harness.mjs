@@ -219,13 +219,27 @@ export async function alertText(page) {
   return page.text('[role=alert]');
 }
 
+// A staff browser from `open`, signed in to /admin.
+export async function openStaff(open, url) {
+  const staff = await open();
+  await staffSignIn(staff, url);
+  return staff;
+}
+
+// A new browser from `open` (with `options`) that asked a code for `identifier` and is on the verify
+// page, and that code, read by `staff` from `clientName`'s feed: `{ client, code }`.
+export async function codeRequested(open, staff, url, identifier, clientName, options) {
+  const client = await open(options);
+  await startLogin(client, url, identifier);
+  await client.waitFor('#code');
+  return { client, code: await codeFromFeed(staff, url, clientName) };
+}
+
 // Signs a client in by email (one client: no chooser) in a new browser from `open` and returns it
 // on the dashboard.
 export async function signInByEmail(open, staff, url, email, clientName) {
-  const client = await open();
-  await startLogin(client, url, email);
-  await client.waitFor('#code');
-  await enterCode(client, await codeFromFeed(staff, url, clientName));
+  const { client, code } = await codeRequested(open, staff, url, email, clientName);
+  await enterCode(client, code);
   await client.waitForUrl(/\/dashboard$/);
   return client;
 }

@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startDriver, withPortal, staffSignIn, codeFromFeed, startLogin, enterCode, sidebarLinks, pageProblems,
-  signInByEmail, SHARED_PHONE,
+  startDriver, withPortal, codeFromFeed, startLogin, enterCode, sidebarLinks, pageProblems,
+  signInByEmail, SHARED_PHONE, openStaff,
 } from './harness.mjs';
 
 let driver;
@@ -14,8 +14,7 @@ after(async () => { await driver?.stop(); });
 
 test('with JavaScript off: phone sign-in, chooser, dashboard, profile and logout all work', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await open({ javascript: false });
     // The browser really runs no page script: an inline one leaves its paragraph as it was.
     await client.goto('data:text/html,<p id=x>off</p><script>document.getElementById("x").textContent="on"</script>');
@@ -47,8 +46,7 @@ test('with JavaScript off: phone sign-in, chooser, dashboard, profile and logout
 
 test('every page a client sees has its language, a title, one h1, a labelled sidebar and labelled fields', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await open();
     const seen = {};
     const check = async (name) => { seen[name] = await pageProblems(client); };
@@ -80,8 +78,7 @@ test('every page a client sees has its language, a title, one h1, a labelled sid
 
 test("each client's pages speak the client's language: English for Ann, Spanish for Ben", async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const ann = await signInByEmail(open, staff, url, 'ann@example.org', 'Ann Example');
     assert.equal(await ann.attribute('html', 'lang'), 'en');
     await ann.goto(url + '/profile');

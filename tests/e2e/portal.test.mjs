@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
-  startDriver, withPortal, staffSignIn, codeFromFeed, advanceClock, startLogin, shot, sidebarLinks,
-  SHARED_PHONE,
+  startDriver, withPortal, codeFromFeed, startLogin, enterCode, shot, sidebarLinks, signInByEmail,
+  SHARED_PHONE, openStaff, codeRequested,
 } from './harness.mjs';
 
 // A small but real PDF: the portal checks the file's type from its bytes.
@@ -22,8 +22,7 @@ after(async () => { await driver?.stop(); });
 test('Log In as a Test Client, as the article writes it', async () => {
   await withPortal(driver, async ({ url }, open) => {
     // Staff: edit the portal, set Client Authentication, save, and "View Portal".
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     await staff.select('#client_auth', 'enabled');
     await staff.submit('form[action="/admin/portal"] button[type=submit]');
     await staff.waitFor('#client_auth');
@@ -129,8 +128,7 @@ test('Log In as a Test Client, as the article writes it', async () => {
 
 test('Client Authentication disabled: no login form', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     await staff.select('#client_auth', 'disabled');
     await staff.submit('form[action="/admin/portal"] button[type=submit]');
     await staff.waitFor('#client_auth');
@@ -143,12 +141,8 @@ test('Client Authentication disabled: no login form', async () => {
 
 test('five wrong codes lock the code, and the right one is refused after', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
-    const client = await open();
-    await startLogin(client, url, 'ann@example.org');
-    await client.waitFor('#code');
-    const code = await codeFromFeed(staff, url, 'Ann Example');
+    const staff = await openStaff(open, url);
+    const { client, code } = await codeRequested(open, staff, url, 'ann@example.org', 'Ann Example');
     const wrong = code === '000000' ? '111111' : '000000';
     const expected = ['You have 4 tries left', 'You have 3 tries left', 'You have 2 tries left',
       'You have 1 try left', 'Too many wrong tries for this code'];
@@ -165,70 +159,19 @@ test('five wrong codes lock the code, and the right one is refused after', async
   });
 });
 
-test('an expired code is refused with its own message', async () => {
-  await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
-    const client = await open();
-    await startLogin(client, url, 'ann@example.org');
-    await client.waitFor('#code');
-    const code = await codeFromFeed(staff, url, 'Ann Example');
-    await advanceClock(staff, url, 3600);
-    await client.fill('#code', code);
-    await client.submit('form[action="/verify"] button[type=submit]');
-    await client.waitFor('[role=alert]');
-    assert.match(await client.text('[role=alert]'), /expired/);
-  });
-});
-
-test('resend: the button shows the cooldown, then a new code signs in', async () => {
-  await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
-    const client = await open();
-    await startLogin(client, url, 'ann@example.org');
-    await client.waitFor('#code');
-    const resend = 'form[action="/resend"] button';
-    assert.equal(await client.enabled(resend), false);
-    assert.match(await client.text(resend), /wait \d+ s/);
-    const first = await codeFromFeed(staff, url, 'Ann Example');
-
-    await advanceClock(staff, url, 120);
-    await client.reload();
-    assert.equal(await client.enabled(resend), true);
-    await client.submit(resend);
-    await client.waitFor('#code');
-    const second = await codeFromFeed(staff, url, 'Ann Example');
-    assert.notEqual(second, first, 'a new code was sent');
-    await client.fill('#code', second);
-    await client.submit('form[action="/verify"] button[type=submit]');
-    await client.waitForUrl(/\/dashboard$/);
-  });
-});
-
 test('email login goes straight to the dashboard', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
-    const client = await open();
-    await startLogin(client, url, 'ann@example.org');
-    await client.waitFor('#code');
-    await client.fill('#code', await codeFromFeed(staff, url, 'Ann Example'));
-    await client.submit('form[action="/verify"] button[type=submit]');
-    await client.waitForUrl(/\/dashboard$/);
+    const staff = await openStaff(open, url);
+    const client = await signInByEmail(open, staff, url, 'ann@example.org', 'Ann Example');
     assert.match(await client.text('main'), /Welcome back/);
   });
 });
 
 test('the shared phone: choosing Ben opens his dashboard in Spanish', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
-    const client = await open();
-    await startLogin(client, url, '555.123.4567');
-    await client.waitFor('#code');
-    await client.fill('#code', await codeFromFeed(staff, url, 'Ben Example'));
-    await client.submit('form[action="/verify"] button[type=submit]');
+    const staff = await openStaff(open, url);
+    const { client, code } = await codeRequested(open, staff, url, '555.123.4567', 'Ben Example');
+    await enterCode(client, code);
     await client.waitFor('form[action="/choose"]');
     const names = await client.texts('form[action="/choose"] label.choice');
     assert.equal(names.length, 2, `choices: ${names}`);
@@ -245,8 +188,7 @@ test('the shared phone: choosing Ben opens his dashboard in Spanish', async () =
 
 test('a gated calendar asks for sign-in and returns to it after', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await open();
     await client.goto(url + '/calendars/hearings');
     await client.waitFor('#identifier');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startDriver, withPortal, staffSignIn, signInByEmail, startLogin, codeFromFeed, enterCode,
+  startDriver, withPortal, signInByEmail, startLogin, enterCode, openStaff, codeRequested,
 } from './harness.mjs';
 
 let driver;
@@ -23,12 +23,8 @@ async function postForm(url, cookie, fields) {
 
 test('the session cookie is HttpOnly, SameSite=Lax, host-only for the whole site, and no secret is in a URL', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
-    const client = await open({ requests: true });
-    await startLogin(client, url, 'ann@example.org');
-    await client.waitFor('#code');
-    const code = await codeFromFeed(staff, url, 'Ann Example');
+    const staff = await openStaff(open, url);
+    const { client, code } = await codeRequested(open, staff, url, 'ann@example.org', 'Ann Example', { requests: true });
     await enterCode(client, code);
     await client.waitForUrl(/\/dashboard$/);
     await client.goto(url + '/profile');
@@ -56,8 +52,7 @@ test('the session cookie is HttpOnly, SameSite=Lax, host-only for the whole site
 
 test("a form posted without its CSRF token, or with another session's, is refused and saves nothing", async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const ann = await signInByEmail(open, staff, url, 'ann@example.org', 'Ann Example');
     const ben = await signInByEmail(open, staff, url, 'ben@example.org', 'Ben Example');
     await ben.goto(url + '/profile');
@@ -82,8 +77,7 @@ test("a form posted without its CSRF token, or with another session's, is refuse
 
 test('what a client or staff type is shown as text, never run as HTML', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await signInByEmail(open, staff, url, 'ann@example.org', 'Ann Example');
     // Breaks out of an attribute value as well as making an element in text, were it not escaped.
     const markup = '"><img src=x onerror="window.injected=1">';

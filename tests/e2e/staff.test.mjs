@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startDriver, withPortal, staffSignIn, signInByEmail, alertText, sidebarLinks, codeFromFeed, startLogin,
-  enterCode, STAFF_TOKEN,
+  startDriver, withPortal, signInByEmail, alertText, sidebarLinks, codeFromFeed, startLogin,
+  enterCode, STAFF_TOKEN, openStaff,
 } from './harness.mjs';
 
 let driver;
@@ -48,8 +48,7 @@ test('a wrong staff token is refused, and staff pages and forms need the sign-in
     assert.equal(await visitor.count('form[action="/login"] #identifier'), 1, 'sign-in is still on');
 
     // Signed in, staff get the overview; a form without its CSRF token is still refused.
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const staffCookie = await staff.cookieHeader();
     const forged = await postForm(url + '/admin/portal', staffCookie, { client_auth: 'disabled', lang: 'en' });
     assert.equal(forged.status, 403);
@@ -64,8 +63,7 @@ test('a wrong staff token is refused, and staff pages and forms need the sign-in
 
 test('turning Client Authentication off ends the sessions already open', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await signInByEmail(open, staff, url, 'ann@example.org', 'Ann Example');
     assert.match(await client.text('main'), /Welcome back/);
 
@@ -82,8 +80,7 @@ test('turning Client Authentication off ends the sessions already open', async (
 
 test('staff sign out: the staff pages ask for the token again', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     await staff.submit('form[action="/admin/logout"] button[type=submit]');
     await staff.goto(url + '/admin');
     assert.equal(await staff.count('#token'), 1);
@@ -95,8 +92,7 @@ test('staff sign out: the staff pages ask for the token again', async () => {
 
 test('Create a Test Client on the staff page, add an email, View Portal, and log in with it', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     // "Fill in the Create Client form ... click the Create button", then add the email.
     await staff.fill('#first_name', 'Tess');
     await staff.fill('#last_name', 'Tester');

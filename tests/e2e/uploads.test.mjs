@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDriver, withPortal, staffSignIn, signInByEmail, alertText } from './harness.mjs';
+import { startDriver, withPortal, signInByEmail, alertText, openStaff } from './harness.mjs';
 
 let driver;
 let files;
@@ -37,8 +37,7 @@ async function upload(page, url, name, bytes, kind) {
 
 test('a photo is listed and downloads byte for byte, and not by another client', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const ann = await signInByEmail(open, staff, url, 'ann@example.org', 'Ann Example');
     await ann.goto(url + '/uploads');
     assert.match(await ann.text('main'), /not sent any files yet/);
@@ -68,8 +67,7 @@ test('a photo is listed and downloads byte for byte, and not by another client',
 
 test('a file that is not an accepted type, or too large, is refused with what to do', async () => {
   await withPortal(driver, async ({ url }, open) => {
-    const staff = await open();
-    await staffSignIn(staff, url);
+    const staff = await openStaff(open, url);
     const client = await signInByEmail(open, staff, url, 'ann@example.org', 'Ann Example');
 
     // Named as a PDF, but its bytes are a script.
