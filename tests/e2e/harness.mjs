@@ -245,7 +245,7 @@ export async function signInByEmail(open, staff, url, email, clientName) {
 }
 
 // What every portal page must have (its language, a title, one h1, a labelled sidebar, a label for
-// every field, text on every button): the list of what is missing, empty when nothing is.
+// every field, text on every button, focus in page order): the list of what is missing, empty when nothing is.
 export async function pageProblems(page) {
   return page.run(() => {
     const problems = [];
@@ -261,6 +261,10 @@ export async function pageProblems(page) {
     }
     for (const button of document.querySelectorAll('button')) {
       if (!button.textContent.trim() && !button.getAttribute('aria-label')) problems.push(`button without text ${button.outerHTML}`);
+    }
+    // Focus follows the page's order: no positive tabindex reorders it.
+    for (const el of document.querySelectorAll('[tabindex]')) {
+      if (el.tabIndex > 0) problems.push(`tabindex ${el.tabIndex} reorders focus: ${el.outerHTML}`);
     }
     return problems;
   });
