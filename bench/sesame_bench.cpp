@@ -116,6 +116,7 @@ struct Config {
     double seconds = 0;
     std::string dir;
     bool keep = false;
+    bool trace = false;  // --trace: the SQL of one more round (or check) on stderr
     std::string load = "store";  // grow load path: "store" (the fastest public path) or "engine"
 };
 
@@ -133,6 +134,8 @@ void usage(std::ostream& to) {
           "  --load        grow.<N>: load the clients straight through the Store (insert_client +\n"
           "                insert_contact, the default: the fastest public path) or through the Engine\n"
           "                (create_client + add_contact: permission checks, validation and audit too)\n"
+          "  --trace       after the timed part, one more round (check) with its SQL statements and write\n"
+          "                locks on stderr, call by call\n"
           "  grow.<N> prints the rows load, round, check, dbsize and rss; grow.<N>.<row> only that row.\n";
 }
 
@@ -580,6 +583,35 @@ std::string journal_mode_of(const std::string& path) {
 
 // ---- workloads -------------------------------------------------------------------------------
 
+// One more round (or check) with every statement and write lock on stderr, call by call.
+void trace_one(Worker& wk, bool check) {
+    if (check) {
+        std::cerr << "-- check_session:\n";
+        counting_vfs_log(1, stderr);
+        const bool ok = wk.check(wk.tokens.front());
+        counting_vfs_log(0, nullptr);
+        if (!ok) die("the traced check failed: " + wk.last_error);
+        return;
+    }
+    const std::uint64_t i = wk.next_client();
+    const RequestInfo req{World::ip_of(i), "sesame_bench"};
+    std::cerr << "-- start_login:\n";
+    counting_vfs_log(1, stderr);
+    auto started = wk.w->engine->start_login(wk.w->portal.id, World::email_of(i), req);
+    counting_vfs_log(0, nullptr);
+    if (!started.ok()) die("the traced start_login failed: " + describe(started.status()));
+    std::string code = CaptureTransport::last_code();
+    if (wk.w->cfg.simulate) {
+        auto feed = wk.w->engine->message_feed(wk.w->root, wk.w->client_ids[i], 1);
+        if (feed.ok() && !feed->empty()) code = find_code(feed->front().content, kCodeDigits);
+    }
+    std::cerr << "-- verify_login:\n";
+    counting_vfs_log(1, stderr);
+    auto verified = wk.w->engine->verify_login(wk.w->portal.id, started->challenge_id, code, req);
+    counting_vfs_log(0, nullptr);
+    if (!verified.ok()) die("the traced verify_login failed: " + describe(verified.status()));
+}
+
 void run_round_or_check(World& world) {
     const Config& c = world.cfg;
     const std::uint64_t pool = c.ops ? std::min<std::uint64_t>(kPoolPerThread, std::max<std::uint64_t>(1, c.ops / c.threads))
@@ -612,6 +644,7 @@ void run_round_or_check(World& world) {
     }
     print_timed(c, c.workload, "ops/s", r, c.threads);
     print_breakdown(c, c.workload, workers);
+    if (c.trace) trace_one(workers[0], c.kind == Kind::check);
 }
 
 void run_grow(World& world) {
@@ -707,6 +740,8 @@ int main(int argc, char** argv) {
             return 0;
         } else if (a == "--keep") {
             c.keep = true;
+        } else if (a == "--trace") {
+            c.trace = true;
         } else if (a == "--workload" && has_value) {
             workload = argv[++i];
         } else if (a == "--ops" && has_value) {
@@ -734,6 +769,9 @@ int main(int argc, char** argv) {
     }
     if (!parse_workload(workload, c)) die("unknown workload " + workload + " (--list names them)");
     if (c.ops && c.seconds > 0) die("give --ops or --seconds, not both");
+    if (c.trace && (c.threads != 1 || c.memory || c.kind == Kind::grow))
+        die("--trace traces a one-thread round or check on SQLite (round.normal.1t, round.full.1t, "
+            "round.simulate.normal.1t, check.normal.1t)");
     if (!c.ops && !(c.seconds > 0)) c.seconds = 3;
 
     if (counting_vfs_register() != SQLITE_OK) die("cannot register the counting VFS");
