@@ -29,6 +29,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
 #include <random>
@@ -422,10 +423,16 @@ Timed run_timed(std::vector<Worker>& workers, const Config& cfg, const std::func
         body(workers[0]);
     } else {
         std::barrier sync(static_cast<std::ptrdiff_t>(n + 1));
+        // Setups one thread at a time: they are not measured, and two first passes racing for the
+        // write lock at synchronous=FULL can wait longer than the busy timeout.
+        std::mutex setup_one_at_a_time;
         std::vector<std::thread> threads;
         for (auto& wk : workers)
             threads.emplace_back([&, wkp = &wk] {
-                setup(*wkp);
+                {
+                    std::lock_guard lock(setup_one_at_a_time);
+                    setup(*wkp);
+                }
                 sync.arrive_and_wait();  // every setup done
                 sync.arrive_and_wait();  // counters reset, clock started
                 body(*wkp);
@@ -631,7 +638,7 @@ void run_round_or_check(World& world) {
     auto setup = [&](Worker& wk) {
         for (std::size_t k = 0; k < wk.order.size(); ++k) {
             std::string token = wk.round(wk.next_client(), false);
-            if (token.empty()) die("a first-pass round failed: " + wk.last_error);
+            if (token.empty()) die("a first-pass round failed (setup, not timed): " + wk.last_error);
             wk.tokens.push_back(std::move(token));
         }
     };
@@ -695,7 +702,7 @@ void run_grow(World& world) {
     std::shuffle(wk.order.begin(), wk.order.end(), rng);
     const std::uint64_t warm = std::min<std::uint64_t>(n, kPoolPerThread);
     for (std::uint64_t k = 0; k < warm; ++k)
-        if (wk.round(wk.next_client(), false).empty()) die("a first-pass round failed: " + wk.last_error);
+        if (wk.round(wk.next_client(), false).empty()) die("a first-pass round failed (setup, not timed): " + wk.last_error);
     wk.pos = wk.order.size();  // the timed rounds start a new pass
     Timed r = run_timed(workers, c, [](Worker&) {},
                         [](Worker& w, std::uint64_t) { return !w.round(w.next_client(), true).empty(); });
