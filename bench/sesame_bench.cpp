@@ -386,7 +386,7 @@ struct Timed {
 };
 
 Timed run_timed(std::vector<Worker>& workers, const Config& cfg, const std::function<void(Worker&)>& setup,
-                const std::function<bool(Worker&, std::uint64_t)>& op, const std::function<void()>& before_go = {}) {
+                const std::function<bool(Worker&, std::uint64_t)>& op) {
     const std::size_t n = workers.size();
     const std::uint64_t each = cfg.ops ? (cfg.ops + n - 1) / n : 0;
     Clock::time_point start, deadline;
@@ -412,7 +412,6 @@ Timed run_timed(std::vector<Worker>& workers, const Config& cfg, const std::func
         }
     };
     auto prepare_go = [&] {
-        if (before_go) before_go();
         counting_vfs_reset();
         start = Clock::now();
         deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(cfg.seconds));
