@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The WAL write lock is shared-memory lock slot 0 (WAL_WRITE_LOCK in SQLite's wal.c). */
@@ -13,6 +14,8 @@
 static atomic_uint_fast64_t g_write_txns;
 static atomic_uint_fast64_t g_syncs;
 static atomic_uint_fast64_t g_statements;
+
+static _Atomic(FILE*) g_log;
 
 static sqlite3_vfs g_vfs;
 static sqlite3_vfs* g_root;
@@ -103,8 +106,11 @@ static int c_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
     if (r->pMethods->iVersion < 2 || !r->pMethods->xShmLock) return SQLITE_IOERR_SHMLOCK;
     const int rc = r->pMethods->xShmLock(r, offset, n, flags);
     if (rc == SQLITE_OK && offset == WAL_WRITE_LOCK_SLOT && n == 1 &&
-        flags == (SQLITE_SHM_LOCK | SQLITE_SHM_EXCLUSIVE))
+        flags == (SQLITE_SHM_LOCK | SQLITE_SHM_EXCLUSIVE)) {
         atomic_fetch_add_explicit(&g_write_txns, 1, memory_order_relaxed);
+        FILE* log = atomic_load(&g_log);
+        if (log) fputs("-- write lock\n", log);
+    }
     return rc;
 }
 
@@ -248,8 +254,11 @@ static int on_trace(unsigned type, void* ctx, void* p, void* x) {
     /* A trigger's sub-program is reported with its text as an SQL comment ("-- TRIGGER name"). */
     if (type == SQLITE_TRACE_STMT) {
         const char* text = (const char*)x;
-        if (!(text && text[0] == '-' && text[1] == '-'))
+        if (!(text && text[0] == '-' && text[1] == '-')) {
             atomic_fetch_add_explicit(&g_statements, 1, memory_order_relaxed);
+            FILE* log = atomic_load(&g_log);
+            if (log) fprintf(log, "%s\n", text ? text : "?");
+        }
     }
     return 0;
 }
@@ -319,6 +328,8 @@ void counting_vfs_reset(void) {
     atomic_store_explicit(&g_syncs, 0, memory_order_relaxed);
     atomic_store_explicit(&g_statements, 0, memory_order_relaxed);
 }
+
+void counting_vfs_log(int on, void* to) { atomic_store(&g_log, on ? (FILE*)to : NULL); }
 
 counting_vfs_counts counting_vfs_diff(counting_vfs_counts a, counting_vfs_counts b) {
     counting_vfs_counts d;

@@ -41,6 +41,10 @@ counting_vfs_counts counting_vfs_read(void);
 /* Sets every counter to zero. */
 void counting_vfs_reset(void);
 
+/* While on (non-zero), every counted statement's SQL text (parameters unexpanded) is written to
+ * `to` as one line, and every granted WAL write lock as a line "-- write lock". Off by default. */
+void counting_vfs_log(int on, void* to /* FILE* */);
+
 /* b - a, counter by counter. */
 counting_vfs_counts counting_vfs_diff(counting_vfs_counts a, counting_vfs_counts b);
 

@@ -4,10 +4,14 @@
  *   - a BEGIN IMMEDIATE refused with SQLITE_BUSY (another connection holds the write lock) is 0;
  *   - N commits at synchronous=FULL are N syncs, and at synchronous=NORMAL 0 syncs (autocheckpoint
  *     off, so no checkpoint syncs between them);
- *   - statements started are counted, one per sqlite3_step of a fresh statement.
+ *   - statements started are counted, one per sqlite3_step of a fresh statement;
+ *   - two threads, each with its own connection, committing at once lose no count: exactly one sync
+ *     per commit at FULL and one count per statement, and at least one write lock per commit (a
+ *     BEGIN IMMEDIATE whose snapshot went stale drops the lock and takes it again).
  * Usage: counting_vfs_test [directory for the scratch file] (default: $TMPDIR or /tmp). */
 #include "counting_vfs.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +51,19 @@ static sqlite3* open_db(const char* path) {
 }
 
 static void insert_txn(sqlite3* db) { must(db, "BEGIN IMMEDIATE; INSERT INTO t (v) VALUES (randomblob(32)); COMMIT"); }
+
+enum { kThreadTxns = 40 };
+
+/* One thread: its own connection at FULL, kThreadTxns commits. */
+static void* committer(void* path) {
+    sqlite3* db = open_db((const char*)path);
+    sqlite3_busy_timeout(db, 10000);
+    must(db, "PRAGMA synchronous = FULL");
+    must(db, "PRAGMA wal_autocheckpoint = 0");
+    for (int i = 0; i < kThreadTxns; ++i) insert_txn(db);
+    sqlite3_close(db);
+    return NULL;
+}
 
 int main(int argc, char** argv) {
     if (counting_vfs_register() != SQLITE_OK) {
@@ -121,6 +138,42 @@ int main(int argc, char** argv) {
     counting_vfs_counts normal = counting_vfs_read();
     CHECK_EQ("25 commits at NORMAL: write transactions", normal.write_txns, N);
     CHECK_EQ("25 commits at NORMAL: syncs", normal.syncs, 0);
+
+    /* Two threads at once. Their connections are opened (and set up) inside the counted part, so
+     * count only what the transactions do: three statements each, plus the two PRAGMAs a thread. */
+    {
+        must(db, "PRAGMA synchronous = FULL");
+        sqlite3_int64 rows_before = 0, rows_after = 0;
+        sqlite3_stmt* st = NULL;
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM t", -1, &st, NULL);
+        sqlite3_step(st);
+        rows_before = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        counting_vfs_reset();
+        pthread_t a, b;
+        if (pthread_create(&a, NULL, committer, path) || pthread_create(&b, NULL, committer, path)) {
+            fprintf(stderr, "FAIL: cannot start the threads\n");
+            return 1;
+        }
+        pthread_join(a, NULL);
+        pthread_join(b, NULL);
+        counting_vfs_counts two = counting_vfs_read();
+        sqlite3_step(st);
+        rows_after = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        CHECK_EQ("two threads: rows committed", rows_after - rows_before, 2 * kThreadTxns);
+        CHECK_EQ("two threads: statements", two.statements, 2 * (3 * kThreadTxns + 2));
+        CHECK_EQ("two threads at FULL: syncs", two.syncs, 2 * kThreadTxns);
+        if (two.write_txns < 2 * kThreadTxns) {
+            fprintf(stderr, "FAIL: two threads: %llu write locks for %d commits\n", (unsigned long long)two.write_txns,
+                    2 * kThreadTxns);
+            ++g_failures;
+        } else {
+            printf("ok   two threads: write transactions = %llu (>= %d)\n", (unsigned long long)two.write_txns,
+                   2 * kThreadTxns);
+        }
+        must(db, "PRAGMA synchronous = NORMAL");
+    }
 
     /* A checkpoint does sync (the WAL, then the database file), and takes no write lock. */
     counting_vfs_reset();

@@ -622,6 +622,7 @@ int main(int argc, char** argv) {
             if (*end || !(c.seconds > 0) || c.seconds > 86400) die("--seconds takes a positive number of seconds", v);
         } else if (strcmp(a, "--dir") == 0 && v) {
             dir = v, ++i;
+            if (!*dir) die("--dir names a directory: give . for the current one", NULL);
         } else {
             usage(stderr);
             die("unknown or incomplete argument", a);
@@ -688,6 +689,16 @@ int main(int argc, char** argv) {
         if (!c.only_row || strstr(name, c.only_row)) bench_print_row(&row);
         fprintf(stderr, "floor %s: %llu clients in %.3f s (%d per transaction)\n", name, (unsigned long long)c.grow_n, dt,
                 kLoadBatch);
+        /* The size of N clients, before any round adds rows: the WAL copied into the file first. */
+        {
+            sqlite3_stmt* st = NULL;
+            int done = sqlite3_prepare_v2(workers[0].db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, NULL) == SQLITE_OK &&
+                       sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
+            sqlite3_finalize(st);
+            if (!done) die("the checkpoint before measuring the database did not complete", sqlite3_errmsg(workers[0].db));
+        }
+        const int64_t dbsize_main = bench_file_size(c.path), dbsize_wal = bench_file_size(wal);
+        if (dbsize_main < 0 || dbsize_wal < 0) die("cannot read the database size", c.path);
 
         /* A first pass of rounds, not timed, then the timed rounds and checks. */
         const uint64_t warm = c.grow_n < 200 ? c.grow_n : 200;
@@ -700,11 +711,10 @@ int main(int argc, char** argv) {
         r = run_phase(workers, 1, 'c', c.ops, c.seconds);
         print_timed(&c, name, "ops/s", &r, 1, "normal");
         const int64_t rss = bench_rss_bytes();
+        if (rss < 0) die("cannot read the process RSS from /proc/self/status", NULL);
         worker_close(&workers[0]);
-        const int64_t db = bench_file_size(c.path), w = bench_file_size(wal);
-        if (db < 0 || w < 0) die("cannot read the database size", c.path);
         snprintf(name, sizeof name, "%s.dbsize", base);
-        print_bytes(&c, name, db + w);
+        print_bytes(&c, name, dbsize_main + dbsize_wal);
         snprintf(name, sizeof name, "%s.rss", base);
         print_bytes(&c, name, rss);
     } else {

@@ -29,6 +29,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
 #include <random>
@@ -116,7 +117,8 @@ struct Config {
     double seconds = 0;
     std::string dir;
     bool keep = false;
-    std::string load = "engine";  // grow load path: "engine" or "store"
+    bool trace = false;  // --trace: the SQL of one more round (or check) on stderr
+    std::string load = "store";  // grow load path: "store" (the fastest public path) or "engine"
 };
 
 const std::vector<std::string> kWorkloads = {
@@ -130,8 +132,11 @@ void usage(std::ostream& to) {
           "  --seconds S   time each timed phase for S seconds\n"
           "  --dir DIR     where the scratch database goes (default: $TMPDIR or /tmp); removed at the end\n"
           "  --keep        keep the database file\n"
-          "  --load        grow.<N>: load the clients through the Engine (create_client + add_contact, the\n"
-          "                default) or straight through the Store (insert_client + insert_contact)\n"
+          "  --load        grow.<N>: load the clients straight through the Store (insert_client +\n"
+          "                insert_contact, the default: the fastest public path) or through the Engine\n"
+          "                (create_client + add_contact: permission checks, validation and audit too)\n"
+          "  --trace       after the timed part, one more round (check) with its SQL statements and write\n"
+          "                locks on stderr, call by call\n"
           "  grow.<N> prints the rows load, round, check, dbsize and rss; grow.<N>.<row> only that row.\n";
 }
 
@@ -381,7 +386,7 @@ struct Timed {
 };
 
 Timed run_timed(std::vector<Worker>& workers, const Config& cfg, const std::function<void(Worker&)>& setup,
-                const std::function<bool(Worker&, std::uint64_t)>& op, const std::function<void()>& before_go = {}) {
+                const std::function<bool(Worker&, std::uint64_t)>& op) {
     const std::size_t n = workers.size();
     const std::uint64_t each = cfg.ops ? (cfg.ops + n - 1) / n : 0;
     Clock::time_point start, deadline;
@@ -391,7 +396,7 @@ Timed run_timed(std::vector<Worker>& workers, const Config& cfg, const std::func
         wk.excluded_us = 0;
         wk.excluded = {};
         for (std::uint64_t k = 0;; ++k) {
-            if (each ? k >= each : (k % 16 == 0 && Clock::now() >= deadline)) break;
+            if (each ? k >= each : Clock::now() >= deadline) break;
             const auto a = Clock::now();
             const double excluded_before = wk.excluded_us;
             const bool ok = op(wk, k);
@@ -407,7 +412,6 @@ Timed run_timed(std::vector<Worker>& workers, const Config& cfg, const std::func
         }
     };
     auto prepare_go = [&] {
-        if (before_go) before_go();
         counting_vfs_reset();
         start = Clock::now();
         deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(cfg.seconds));
@@ -418,10 +422,16 @@ Timed run_timed(std::vector<Worker>& workers, const Config& cfg, const std::func
         body(workers[0]);
     } else {
         std::barrier sync(static_cast<std::ptrdiff_t>(n + 1));
+        // Setups one thread at a time: they are not measured, and two first passes racing for the
+        // write lock at synchronous=FULL can wait longer than the busy timeout.
+        std::mutex setup_one_at_a_time;
         std::vector<std::thread> threads;
         for (auto& wk : workers)
             threads.emplace_back([&, wkp = &wk] {
-                setup(*wkp);
+                {
+                    std::lock_guard lock(setup_one_at_a_time);
+                    setup(*wkp);
+                }
                 sync.arrive_and_wait();  // every setup done
                 sync.arrive_and_wait();  // counters reset, clock started
                 body(*wkp);
@@ -509,7 +519,7 @@ void print_timed(const Config& c, const std::string& workload, const char* unit,
     }
 }
 
-void print_breakdown(const Config& c, const std::vector<Worker>& workers) {
+void print_breakdown(const Config& c, const std::string& workload, const std::vector<Worker>& workers) {
     if (c.memory || workers.size() != 1) return;
     const Worker& wk = workers[0];
     const double n = static_cast<double>(wk.calls.start_us.size());
@@ -523,7 +533,7 @@ void print_breakdown(const Config& c, const std::vector<Worker>& workers) {
     std::snprintf(line, sizeof line,
                   "sesame %s per call: start_login: %.2f write txns, %.2f fsyncs, %.2f statements, p50 %.1f us; "
                   "verify_login: %.2f write txns, %.2f fsyncs, %.2f statements, p50 %.1f us\n",
-                  c.workload.c_str(), static_cast<double>(wk.calls.start.write_txns) / n,
+                  workload.c_str(), static_cast<double>(wk.calls.start.write_txns) / n,
                   static_cast<double>(wk.calls.start.syncs) / n, static_cast<double>(wk.calls.start.statements) / n,
                   pct(wk.calls.start_us), static_cast<double>(wk.calls.verify.write_txns) / n,
                   static_cast<double>(wk.calls.verify.syncs) / n, static_cast<double>(wk.calls.verify.statements) / n,
@@ -543,6 +553,26 @@ void print_bytes(const Config& c, const std::string& workload, std::int64_t byte
     if (wanted(c, workload)) bench_print_row(&row);
 }
 
+// The size of the database file once its WAL is copied into it (PRAGMA wal_checkpoint(TRUNCATE)
+// through a connection of our own, while the store is idle), plus what is left in the WAL.
+std::int64_t checkpointed_size(const std::string& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        die("cannot open " + path + " to measure it");
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* st = nullptr;
+    bool done = sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, nullptr) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    if (!done) die("the checkpoint before measuring " + path + " did not complete");
+    const std::int64_t main = bench_file_size(path.c_str()), wal = bench_file_size((path + "-wal").c_str());
+    if (main < 0 || wal < 0) die("cannot read the size of " + path);
+    return main + wal;
+}
+
 // The journal mode the file was left in, read through a connection of our own.
 std::string journal_mode_of(const std::string& path) {
     sqlite3* db = nullptr;
@@ -558,6 +588,35 @@ std::string journal_mode_of(const std::string& path) {
 }
 
 // ---- workloads -------------------------------------------------------------------------------
+
+// One more round (or check) with every statement and write lock on stderr, call by call.
+void trace_one(Worker& wk, bool check) {
+    if (check) {
+        std::cerr << "-- check_session:\n";
+        counting_vfs_log(1, stderr);
+        const bool ok = wk.check(wk.tokens.front());
+        counting_vfs_log(0, nullptr);
+        if (!ok) die("the traced check failed: " + wk.last_error);
+        return;
+    }
+    const std::uint64_t i = wk.next_client();
+    const RequestInfo req{World::ip_of(i), "sesame_bench"};
+    std::cerr << "-- start_login:\n";
+    counting_vfs_log(1, stderr);
+    auto started = wk.w->engine->start_login(wk.w->portal.id, World::email_of(i), req);
+    counting_vfs_log(0, nullptr);
+    if (!started.ok()) die("the traced start_login failed: " + describe(started.status()));
+    std::string code = CaptureTransport::last_code();
+    if (wk.w->cfg.simulate) {
+        auto feed = wk.w->engine->message_feed(wk.w->root, wk.w->client_ids[i], 1);
+        if (feed.ok() && !feed->empty()) code = find_code(feed->front().content, kCodeDigits);
+    }
+    std::cerr << "-- verify_login:\n";
+    counting_vfs_log(1, stderr);
+    auto verified = wk.w->engine->verify_login(wk.w->portal.id, started->challenge_id, code, req);
+    counting_vfs_log(0, nullptr);
+    if (!verified.ok()) die("the traced verify_login failed: " + describe(verified.status()));
+}
 
 void run_round_or_check(World& world) {
     const Config& c = world.cfg;
@@ -578,7 +637,7 @@ void run_round_or_check(World& world) {
     auto setup = [&](Worker& wk) {
         for (std::size_t k = 0; k < wk.order.size(); ++k) {
             std::string token = wk.round(wk.next_client(), false);
-            if (token.empty()) die("a first-pass round failed: " + wk.last_error);
+            if (token.empty()) die("a first-pass round failed (setup, not timed): " + wk.last_error);
             wk.tokens.push_back(std::move(token));
         }
     };
@@ -590,7 +649,8 @@ void run_round_or_check(World& world) {
                       [](Worker& wk, std::uint64_t k) { return wk.check(wk.tokens[k % wk.tokens.size()]); });
     }
     print_timed(c, c.workload, "ops/s", r, c.threads);
-    print_breakdown(c, workers);
+    print_breakdown(c, c.workload, workers);
+    if (c.trace) trace_one(workers[0], c.kind == Kind::check);
 }
 
 void run_grow(World& world) {
@@ -631,6 +691,8 @@ void run_grow(World& world) {
                       static_cast<double>(lc.statements) / static_cast<double>(n));
         std::cerr << line;
     }
+    // The size of N clients, before any round adds challenges, messages and sessions.
+    const std::int64_t dbsize = checkpointed_size(world.path);
 
     // Rounds for clients in a random order, each at most once a pass.
     wk.order.resize(n);
@@ -639,12 +701,12 @@ void run_grow(World& world) {
     std::shuffle(wk.order.begin(), wk.order.end(), rng);
     const std::uint64_t warm = std::min<std::uint64_t>(n, kPoolPerThread);
     for (std::uint64_t k = 0; k < warm; ++k)
-        if (wk.round(wk.next_client(), false).empty()) die("a first-pass round failed: " + wk.last_error);
+        if (wk.round(wk.next_client(), false).empty()) die("a first-pass round failed (setup, not timed): " + wk.last_error);
     wk.pos = wk.order.size();  // the timed rounds start a new pass
     Timed r = run_timed(workers, c, [](Worker&) {},
                         [](Worker& w, std::uint64_t) { return !w.round(w.next_client(), true).empty(); });
     print_timed(c, c.grow_base + ".round", "ops/s", r, 1);
-    print_breakdown(c, workers);
+    print_breakdown(c, c.grow_base + ".round", workers);
 
     // Checks of fresh sessions: a new pass, sessions made at this clock time, checked without
     // moving the clock (a session is touched at most once a minute).
@@ -660,11 +722,9 @@ void run_grow(World& world) {
     print_timed(c, c.grow_base + ".check", "ops/s", r, 1);
 
     const std::int64_t rss = bench_rss_bytes();
+    if (rss < 0) die("cannot read the process RSS from /proc/self/status");
     world.close();
-    const std::int64_t db = bench_file_size(world.path.c_str());
-    const std::int64_t wal = bench_file_size((world.path + "-wal").c_str());
-    if (db < 0 || wal < 0) die("cannot read the size of " + world.path);
-    print_bytes(c, c.grow_base + ".dbsize", db + wal);
+    print_bytes(c, c.grow_base + ".dbsize", dbsize);
     print_bytes(c, c.grow_base + ".rss", rss);
 }
 
@@ -686,6 +746,8 @@ int main(int argc, char** argv) {
             return 0;
         } else if (a == "--keep") {
             c.keep = true;
+        } else if (a == "--trace") {
+            c.trace = true;
         } else if (a == "--workload" && has_value) {
             workload = argv[++i];
         } else if (a == "--ops" && has_value) {
@@ -698,6 +760,7 @@ int main(int argc, char** argv) {
                 die(std::string("--seconds takes a positive number of seconds, not ") + argv[i]);
         } else if (a == "--dir" && has_value) {
             c.dir = argv[++i];
+            if (c.dir.empty()) die("--dir names a directory: give . for the current one");
         } else if (a == "--load" && has_value) {
             c.load = argv[++i];
             if (c.load != "engine" && c.load != "store") die("--load is engine or store, not " + c.load);
@@ -712,6 +775,9 @@ int main(int argc, char** argv) {
     }
     if (!parse_workload(workload, c)) die("unknown workload " + workload + " (--list names them)");
     if (c.ops && c.seconds > 0) die("give --ops or --seconds, not both");
+    if (c.trace && (c.threads != 1 || c.memory || c.kind == Kind::grow))
+        die("--trace traces a one-thread round or check on SQLite (round.normal.1t, round.full.1t, "
+            "round.simulate.normal.1t, check.normal.1t)");
     if (!c.ops && !(c.seconds > 0)) c.seconds = 3;
 
     if (counting_vfs_register() != SQLITE_OK) die("cannot register the counting VFS");
