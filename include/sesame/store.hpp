@@ -1,7 +1,7 @@
 // Sesame — the Store interface: all persistent state.
 //
 // A Store must be safe to call from any number of threads at once. Each method is atomic: it
-// either applies whole or not at all. The methods marked ATOMIC carry the guarantees that single
+// either applies whole or not at all; transact() groups several calls into one unit of work. The methods marked ATOMIC carry the guarantees that single
 // use, attempt counting and supersession rely on; tests/store/conformance.hpp checks every one of
 // them, and every store (memory, SQLite, a host's own) must pass that suite.
 //
@@ -17,6 +17,7 @@
 
 #include "sesame/export.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,24 @@ struct SweepResult {
 class Store {
 public:
     virtual ~Store() = default;
+
+    // ---- units of work --------------------------------------------------------------------
+    // Runs `body` as one unit of work: every call the body makes to this store on this thread joins
+    // one transaction, so that a request's checks and its writes see and leave one consistent state
+    // while other threads or processes use the same database (a limit checked and bumped inside one
+    // unit holds for all of them together). Returns the body's status, or the store's own when the
+    // unit cannot begin or commit.
+    //   SQLite: one BEGIN IMMEDIATE ... COMMIT; other writers wait for it; a body that fails (or
+    //     throws), or a commit that fails, rolls back everything the body wrote.
+    //   Memory: the store's lock is held for the whole body; what the body wrote before it failed
+    //     stays (the memory store's own writes fail only when memory runs out).
+    // A unit started inside another on the same thread joins the outer one. Inside a unit each
+    // store method is still all-or-nothing. The body must not use this store from another thread
+    // and wait for it, which would wait forever.
+    // The default, for stores that cannot group calls (a host's own C store), runs the body with
+    // each call its own transaction: every ATOMIC guarantee below still holds, but limits checked
+    // and bumped in separate calls may be passed together by parallel requests.
+    virtual Status transact(const std::function<Status()>& body) { return body(); }
 
     // ---- agencies -------------------------------------------------------------------------
     virtual Result<Id> insert_agency(const Agency& a) = 0;           // ignores a.id
@@ -263,6 +282,14 @@ struct SqliteOptions {
 // Sesame database or is damaged, VERSION_MISMATCH for one written by a newer schema, STORAGE when
 // the file cannot be opened; the file is not modified in any of these cases.
 SESAME_CXX_API Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteOptions& options);
+
+// Reads every page of the database file at `path` (SQLite's quick_check) and judges it as opening
+// does, changing nothing; the file may be in use by a running server. OK: a sound Sesame database.
+// CORRUPT: damaged, empty, or not a Sesame database (restore it from a backup); VERSION_MISMATCH:
+// written by a newer Sesame; STORAGE: it cannot be opened. open_sqlite_store does not read every
+// page, so that opening takes the same few milliseconds for any size: run this after a restore,
+// and now and then (`sesame check`).
+SESAME_CXX_API Status check_sqlite_store(const std::string& path);
 
 // The schema version this build writes.
 SESAME_CXX_API int sqlite_schema_version();

@@ -38,13 +38,24 @@ Result<std::optional<throttle::Refusal>> send_refusal(Engine::Impl& im, const Ag
 Status count_send(Store& store, Id agency_id, const std::string& destination, const PortalSettings& s, UnixTime now,
                   bool sms);
 
+// What send_code did: the outcome for the audit ("simulated" or "queued") and the live message to
+// hand to its transport once the caller's unit of work has committed (0: none, because the message
+// is simulated or the host dispatches).
+struct SentCode {
+    std::string outcome;
+    Id deliver = 0;
+};
+
 // Generates a code, keeps only its MAC (bound to c.id and `mac_subject`), renders the template of
 // `language` (then the portal's default language), and stores the challenge with its message:
-// whole in simulate mode, redacted and sealed otherwise, handed to the transport when the engine
-// delivers immediately. c.mac is filled in. Returns the outcome for the audit ("simulated",
-// "queued", or the delivered message's status).
-Result<std::string> send_code(Engine::Impl& im, const Portal& portal, const Agency& agency, Challenge& c,
-                              std::string_view mac_subject, std::string_view language, const std::string& from);
+// whole in simulate mode, redacted and sealed otherwise. c.mac is filled in. Called inside the
+// request's unit of work; the transport is called afterwards, by deliver_sent.
+Result<SentCode> send_code(Engine::Impl& im, const Portal& portal, const Agency& agency, Challenge& c,
+                           std::string_view mac_subject, std::string_view language, const std::string& from);
+
+// Hands the message send_code queued to its transport, when there is one to hand. Called after the
+// unit of work committed: no transaction or lock is held while a transport works.
+Status deliver_sent(Engine::Impl& im, const SentCode& sent);
 
 // What a contact change's code MAC is bound to besides the challenge id: never a login's subject,
 // so that neither kind of code can pass for the other.

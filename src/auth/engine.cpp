@@ -1,5 +1,6 @@
 // Opening an engine, and the audit trail every operation writes to.
 #include <utility>
+#include <vector>
 
 #include <sodium.h>
 
@@ -48,17 +49,54 @@ Engine::~Engine() = default;
 Clock& Engine::clock() { return *impl_->clock; }
 Store& Engine::store() { return *impl_->store; }
 
+namespace {
+
+// The audit events a unit of work on this thread has stored and not yet handed to the sink: they
+// reach it once the unit commits, and never when it rolls back (the rows are gone then too).
+struct PendingAudit {
+    const Engine::Impl* engine;
+    std::vector<AuditEvent> events;
+};
+thread_local PendingAudit* t_pending_audit = nullptr;
+
+}  // namespace
+
 void Engine::Impl::audit(AuditEvent e) {
     if (e.at == 0) e.at = now();
     auto id = store->append_audit(e);
     if (id) e.id = *id;
-    if (options.audit_sink) {
-        // A throwing sink must not turn a completed operation into a failure.
-        try {
-            options.audit_sink(e);
-        } catch (...) {
-        }
+    if (!options.audit_sink) return;
+    if (t_pending_audit && t_pending_audit->engine == this) {
+        t_pending_audit->events.push_back(std::move(e));
+        return;
     }
+    to_sink(e);
+}
+
+void Engine::Impl::to_sink(const AuditEvent& e) {
+    // A throwing sink must not turn a completed operation into a failure.
+    try {
+        options.audit_sink(e);
+    } catch (...) {
+    }
+}
+
+Status Engine::Impl::unit(const std::function<Status()>& body) {
+    if (t_pending_audit && t_pending_audit->engine == this) return store->transact(body);  // joins the open unit
+    PendingAudit pending{this, {}};
+    PendingAudit* outer = t_pending_audit;
+    t_pending_audit = &pending;
+    Status st;
+    try {
+        st = store->transact(body);
+    } catch (...) {
+        t_pending_audit = outer;
+        throw;
+    }
+    t_pending_audit = outer;
+    if (st.ok())
+        for (const auto& e : pending.events) to_sink(e);
+    return st;
 }
 
 std::string actor_label(const Actor& actor) {

@@ -2,6 +2,7 @@
 // src/portal (staff operations).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,9 +27,16 @@ struct Engine::Impl {
 
     UnixTime now() const { return clock->now(); }
 
-    // Stores the event (at = now() when 0) and hands it to the audit sink. An audit failure never
-    // changes the outcome of the operation it records.
+    // Stores the event (at = now() when 0) and hands it to the audit sink: at once, or, inside a
+    // unit of work, when the unit commits. An audit failure never changes the outcome of the
+    // operation it records.
     void audit(AuditEvent e);
+    void to_sink(const AuditEvent& e);
+
+    // Runs `body` as one unit of work on the store (Store::transact): one write transaction for
+    // every check and write a request makes. Audit events recorded inside reach the audit sink
+    // after the unit commits. A unit inside a unit joins it. Never call a Transport inside one.
+    Status unit(const std::function<Status()>& body);
 
     // PERMISSION_DENIED naming the permission unless the actor is a super admin or holds it.
     static Status require(const Actor& actor, std::string_view permission);
@@ -48,6 +56,9 @@ struct Engine::Impl {
     // (src/auth/outbox.cpp). Returns the message's new status; `queued` when the channel has no
     // transport. Serialised by outbox_mutex so that no message is sent twice.
     Result<MessageStatus> deliver(Id message_id);
+    // What a transport's answer changes: the message's status, the contacts and sessions of an
+    // opted-out recipient, the audit event. Inside deliver's unit of work.
+    Status record_delivery(Message& message, const DeliveryResult& result);
     std::mutex outbox_mutex;
 
     // Revocations of SECURITY.md 16, each audited with `reason`.

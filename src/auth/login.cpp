@@ -117,8 +117,8 @@ Status count_send(Store& store, Id agency_id, const std::string& dest, const Por
     return {};
 }
 
-Result<std::string> send_code(Engine::Impl& im, const Portal& portal, const Agency& agency, Challenge& c,
-                              std::string_view mac_subject, std::string_view language, const std::string& from) {
+Result<SentCode> send_code(Engine::Impl& im, const Portal& portal, const Agency& agency, Challenge& c,
+                           std::string_view mac_subject, std::string_view language, const std::string& from) {
     Store& store = *im.store;
     const PortalSettings& s = portal.settings;
     std::string code = crypto::generate_code(*im.random, s.code_digits);
@@ -157,13 +157,14 @@ Result<std::string> send_code(Engine::Impl& im, const Portal& portal, const Agen
     if (!message_id) return message_id.status();
     SESAME_TRY(count_send(store, agency.id, c.destination, s, c.created_at, c.channel == Channel::sms));
 
-    std::string outcome = simulate ? "simulated" : "queued";
-    if (!simulate && im.options.deliver_immediately) {
-        auto delivered = im.deliver(*message_id);
-        if (!delivered) return delivered.status();
-        outcome = std::string(to_string(*delivered));
-    }
-    return outcome;
+    if (simulate) return SentCode{"simulated", 0};
+    return SentCode{"queued", im.options.deliver_immediately ? *message_id : Id{0}};
+}
+
+Status deliver_sent(Engine::Impl& im, const SentCode& sent) {
+    if (sent.deliver == 0) return {};
+    auto delivered = im.deliver(sent.deliver);
+    return delivered ? Status{} : delivered.status();
 }
 
 std::string contact_change_subject(std::string_view destination) {
@@ -212,7 +213,10 @@ Result<std::string> check_code(Engine::Impl& im, const PortalSettings& s, const 
         return std::string("expired");
     }
     if (ch.decoy) {
+        // A guess at a made-up contact counts as a wrong code does, so that the lockout a visitor
+        // runs into tells nothing about whether the contact exists (SECURITY.md 13).
         crypto::wipe(*digits);
+        SESAME_TRY(count_failure());
         return std::string("decoy");
     }
     const bool match = crypto::otp_verify(im.keys, ch.mac, ch.id, mac_subject, *digits);
@@ -238,9 +242,12 @@ using codes::sender_for;
 
 // One visitor call: its audit event, filled in as the call learns more, and the one way every
 // refusal is recorded. The first refusal of both steps is the same: login is off for the portal.
+// `answered` is set by a refusal: an answer to the visitor whose counters and audit event are
+// committed, unlike a failure of the store, which rolls the call's unit of work back.
 struct VisitorCall {
     Engine::Impl& im;
     AuditEvent ev;
+    bool answered = false;
 
     VisitorCall(Engine::Impl& impl, const Portal& portal, const char* action, const RequestInfo& request) : im(impl) {
         ev.agency_id = portal.agency_id;
@@ -254,6 +261,7 @@ struct VisitorCall {
         ev.outcome = code_name(st.code());
         ev.reason = std::move(reason);
         im.audit(ev);
+        answered = true;
         return st;
     }
 
@@ -265,8 +273,13 @@ struct VisitorCall {
 
 }  // namespace
 
-Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identifier, const RequestInfo& request) {
-    Impl& im = *impl_;
+namespace {
+
+// start_login inside its unit of work. `call` is set once the portal is known; `sent` says which
+// message to hand to its transport after the commit.
+Result<LoginStarted> start_steps(Engine::Impl& im, Id portal_id, const std::string& identifier,
+                                 const RequestInfo& request, std::optional<VisitorCall>& call_slot,
+                                 codes::SentCode& sent) {
     Store& store = *im.store;
     const UnixTime now = im.now();
 
@@ -274,7 +287,7 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
     if (!portal) return portal.status();
     const PortalSettings& s = portal->settings;
 
-    VisitorCall call(im, *portal, "login.start", request);
+    VisitorCall& call = call_slot.emplace(im, *portal, "login.start", request);
     AuditEvent& ev = call.ev;
     auto refuse = [&](Status st, std::string reason) { return call.refuse(std::move(st), std::move(reason)); };
 
@@ -330,14 +343,15 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
                            "that phone number or email cannot be used to log in: contact the agency"},
                           reason);
         }
-        // Uniform mode: a decoy challenge with a MAC nobody knows the code of, the same counters
-        // and the same answer as for a real contact (SECURITY.md 13).
+        // Uniform mode: a decoy challenge with a MAC nobody knows the code of, the same store path,
+        // the same counters and the same answer as for a real contact (SECURITY.md 13).
         c.decoy = true;
         const auto noise = crypto::hash_token(im.keys, crypto::new_token());
         c.mac.assign(noise.begin(), noise.end());
         auto begun = store.begin_challenge(c, std::nullopt);
         if (!begun) return begun.status();
-        SESAME_TRY(codes::count_send(store, agency->id, dest, s, now, false));
+        // Counted as a real code is, the agency's SMS limit included (SECURITY.md 13).
+        SESAME_TRY(codes::count_send(store, agency->id, dest, s, now, channel == Channel::sms));
         ev.outcome = "ok";
         ev.reason = "decoy:" + reason;
         ev.target += " challenge:" + c.id;
@@ -348,16 +362,51 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
 
     auto outcome = codes::send_code(im, *portal, *agency, c, dest, owners->clients.front().language, sender->from);
     if (!outcome) return outcome.status();
-    ev.reason = std::move(*outcome);
+    sent = *outcome;
+    ev.reason = outcome->outcome;
     ev.outcome = "ok";
     ev.target += " challenge:" + c.id;
     im.audit(ev);
     return started;
 }
 
-Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& challenge_id, const std::string& code,
-                                           const RequestInfo& request) {
+// Runs one visitor call's steps as one unit of work. A refusal (call.answered) is committed with
+// its counters and audit event; any other failure rolls the unit back and is returned.
+template <class T, class Steps>
+Result<T> in_unit(Engine::Impl& im, Steps steps) {
+    std::optional<VisitorCall> call;
+    Result<T> answer = Status(Code::internal, "the request did not run");
+    SESAME_TRY(im.unit([&]() -> Status {
+        call.reset();
+        answer = steps(call);
+        return answer.ok() || (call && call->answered) ? Status{} : answer.status();
+    }));
+    return answer;
+}
+
+}  // namespace
+
+Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identifier, const RequestInfo& request) {
     Impl& im = *impl_;
+    codes::SentCode sent;
+    // One unit of work (docs/design.md): every throttle checked and bumped, the challenge superseded
+    // and stored with its message, the call audited: one write transaction, so that parallel
+    // requests, in any number of threads or processes, keep every limit together.
+    auto answer = in_unit<LoginStarted>(im, [&](std::optional<VisitorCall>& call) {
+        return start_steps(im, portal_id, identifier, request, call, sent);
+    });
+    if (!answer) return answer;
+    // The transport works after the commit: no transaction is held while a message leaves.
+    SESAME_TRY(codes::deliver_sent(im, sent));
+    return answer;
+}
+
+namespace {
+
+// verify_login inside its unit of work.
+Result<LoginVerified> verify_steps(Engine::Impl& im, Id portal_id, const std::string& challenge_id,
+                                   const std::string& code, const RequestInfo& request,
+                                   std::optional<VisitorCall>& call_slot) {
     Store& store = *im.store;
     const UnixTime now = im.now();
 
@@ -365,7 +414,7 @@ Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& chal
     if (!portal) return portal.status();
     const PortalSettings& s = portal->settings;
 
-    VisitorCall call(im, *portal, "login.verify", request);
+    VisitorCall& call = call_slot.emplace(im, *portal, "login.verify", request);
     AuditEvent& ev = call.ev;
     auto refuse = [&](Status st, std::string reason) { return call.refuse(std::move(st), std::move(reason)); };
     auto fail = [&](std::string reason) { return refuse(codes::verify_failed(), std::move(reason)); };
@@ -429,6 +478,17 @@ Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& chal
     ev.detail = fmt::format("session:{} clients:{}", session.id, out.clients.size());
     im.audit(ev);
     return out;
+}
+
+}  // namespace
+
+Result<LoginVerified> Engine::verify_login(Id portal_id, const std::string& challenge_id, const std::string& code,
+                                           const RequestInfo& request) {
+    // One unit of work: the attempt counted under the cap, then the failure recorded or the code
+    // consumed, the session inserted, the failure counter reset and the call audited together.
+    return in_unit<LoginVerified>(*impl_, [&](std::optional<VisitorCall>& call) {
+        return verify_steps(*impl_, portal_id, challenge_id, code, request, call);
+    });
 }
 
 }  // namespace sesame

@@ -29,6 +29,13 @@ Result<MessageStatus> Engine::Impl::deliver(Id message_id) {
         result = {DeliveryOutcome::failed, "the sealed body cannot be opened: was the master key changed?"};
     }
 
+    // The outcome, and what it changes, in one unit of work after the transport has returned.
+    SESAME_TRY(unit([&]() -> Status { return record_delivery(*m, result); }));
+    return m->status;
+}
+
+Status Engine::Impl::record_delivery(Message& message, const DeliveryResult& result) {
+    Message* m = &message;
     const UnixTime t = now();
     m->status = result.outcome == DeliveryOutcome::sent ? MessageStatus::sent : MessageStatus::failed;
     m->error = result.outcome == DeliveryOutcome::opted_out ? "recipient opted out" : result.error;
@@ -51,7 +58,7 @@ Result<MessageStatus> Engine::Impl::deliver(Id message_id) {
            result.outcome == DeliveryOutcome::sent ? "ok" : "failed",
            result.outcome == DeliveryOutcome::sent ? "sent" : result.outcome == DeliveryOutcome::opted_out ? "opted_out" : "failed",
            "", m->error});
-    return m->status;
+    return {};
 }
 
 Result<std::int64_t> Engine::dispatch(std::size_t limit) {

@@ -63,10 +63,15 @@ Result<SessionInfo> Engine::select_client(Id portal_id, const std::string& token
         im.audit(ev);
         return Status(Code::not_found, "that client is not one of the choices for this login");
     }
-    SESAME_TRY(im.store->bind_session_client(s->id, client_id));
-    ev.outcome = "ok";
-    ev.reason = "ok";
-    im.audit(ev);
+    // The binding and its audit event: one unit of work.
+    Status bound = im.unit([&]() -> Status {
+        if (Status st = im.store->bind_session_client(s->id, client_id); !st.ok()) return st;
+        ev.outcome = "ok";
+        ev.reason = "ok";
+        im.audit(ev);
+        return {};
+    });
+    if (!bound.ok()) return bound;
     s->client_id = client_id;
     return session_info(*s);
 }
@@ -106,12 +111,19 @@ Status Engine::logout(Id portal_id, const std::string& token) {
     const UnixTime now = im.now();
     auto s = live_session(im, portal_id, token, now);
     if (!s) return s.status();
-    auto n = im.store->revoke_session(s->id, now, "logout");
-    if (!n) return n.status();
-    // Another logout of the same token may have won the race since live_session read it.
-    if (*n == 0) return Status(Code::session_invalid, kSessionInvalid);
-    im.audit({0, s->agency_id, now, s->client_id ? fmt::format("client:{}", *s->client_id) : "visitor", "session.logout",
-              fmt::format("session:{}", s->id), "ok", "logout", "", ""});
+    // The revocation and its audit event: one unit of work.
+    bool revoked = false;
+    SESAME_TRY(im.unit([&]() -> Status {
+        auto n = im.store->revoke_session(s->id, now, "logout");
+        if (!n) return n.status();
+        // Another logout of the same token may have won the race since live_session read it.
+        if (*n == 0) return {};
+        revoked = true;
+        im.audit({0, s->agency_id, now, s->client_id ? fmt::format("client:{}", *s->client_id) : "visitor",
+                  "session.logout", fmt::format("session:{}", s->id), "ok", "logout", "", ""});
+        return {};
+    }));
+    if (!revoked) return Status(Code::session_invalid, kSessionInvalid);
     return {};
 }
 

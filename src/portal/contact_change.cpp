@@ -172,7 +172,8 @@ Result<ContactChangeStarted> Engine::request_contact_change(Id portal_id, const 
                                     sender->from);
     if (!outcome) return outcome.status();
     call.ev.target += " challenge:" + c.id;
-    call.ok(std::move(*outcome));
+    call.ok(outcome->outcome);
+    SESAME_TRY(codes::deliver_sent(im, *outcome));
     return ContactChangeStarted{c.id, channel, identity::mask(kind, dest), c.expires_at,
                                 now + s.resend_cooldown_seconds};
 }

@@ -148,8 +148,20 @@ expect_error 1 SESAME_E_FAILED_PRECONDITION client delete "$rosa"
 expect_ok client show "$rosa" --json
 expect_eq "$(field '.client.id')" "$rosa" "a refused client delete keeps the client"
 
+# ---- check: reads every page, changes nothing ----------------------------------------------------
+expect_ok check --json
+expect_eq "$(field .ok)" true "check of a sound database"
+expect_ok check
+[[ $out == *"no damage found"* ]] || fail "check text: $out"
+printf 'not a database\n' >"$work/garbage.db"
+expect_error 1 SESAME_E_CORRUPT --db "$work/garbage.db" check
+[[ $err == *"backup"* ]] || fail "check of a damaged file does not say to restore a backup: $err"
+expect_eq "$(cat "$work/garbage.db")" "not a database" "check left the damaged file as it was"
+expect_error 1 SESAME_E_STORAGE --db "$work/absent.db" check
+[[ ! -e "$work/absent.db" ]] || fail "check created a database"
+
 # ---- help ---------------------------------------------------------------------------------------
-for cmd in "agency list" "agency add" "agency show" "agency set-send-mode" "agency add-phone" "agency add-email" \
+for cmd in "check" "agency list" "agency add" "agency show" "agency set-send-mode" "agency add-phone" "agency add-email" \
     "portal list" "portal add" "portal show" "client show" "client update" "client delete" "contact add" "contact list" \
     "contact remove" "event add" "event list" "event delete" "case add" "case list" "document add" "document list" \
     "import clients" "export clients"; do

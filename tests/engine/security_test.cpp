@@ -530,7 +530,8 @@ TEST_CASE("SECURITY 20: every auth event is logged with its reason, and no event
     CHECK(w.start("(555) 987-6543").code() == Code::contact_not_found);
 
     const auto log = w.audit_log();
-    CHECK(has_event(log, "login.start", "sent"));
+    CHECK(has_event(log, "login.start", "queued"));
+    CHECK(has_event(log, "message.deliver", "sent"));
     CHECK(has_event(log, "login.start", "simulated"));
     CHECK(has_event(log, "login.start", "contact_locked"));
     CHECK(has_event(log, "login.start", "contact_not_found"));

@@ -46,9 +46,22 @@ private:
 class CapturingTransport final : public Transport {
 public:
     DeliveryResult send(const OutgoingMessage& message) override {
+        std::function<void()> hook;
+        DeliveryResult result;
+        {
+            std::lock_guard lock(mutex_);
+            sent_.push_back(message);
+            hook = hook_;
+            result = result_;
+        }
+        if (hook) hook();
+        return result;
+    }
+    // Runs `hook` inside every send, after the message is recorded: what a transport sees of the
+    // world while it works.
+    void on_send(std::function<void()> hook) {
         std::lock_guard lock(mutex_);
-        sent_.push_back(message);
-        return result_;
+        hook_ = std::move(hook);
     }
     std::size_t count() const {
         std::lock_guard lock(mutex_);
@@ -72,6 +85,7 @@ private:
     mutable std::mutex mutex_;
     std::vector<OutgoingMessage> sent_;
     DeliveryResult result_;
+    std::function<void()> hook_;
 };
 
 // Every audit event the engine hands to its sink, in order, from any thread.

@@ -352,6 +352,60 @@ TEST_CASE("sqlite: a file written by a newer schema is VERSION_MISMATCH and left
     CHECK(file_bytes(db.path()) == before);
 }
 
+TEST_CASE("sqlite: opening reads only the file's first pages; check_sqlite_store reads every page and finds damage") {
+    TempDb db("deep-damage");
+    {
+        // Enough audit rows that the table runs over many pages after the small tables.
+        auto store = open_ok(db.str());
+        REQUIRE(store->insert_agency(agency("Demo County")).ok());
+        const std::string detail(400, 'x');
+        for (int i = 0; i < 400; ++i)
+            REQUIRE(store->append_audit({0, 1, i, "system", "test", "", "ok", "", "", detail}).ok());
+    }
+    CHECK(check_sqlite_store(db.str()).ok());
+    {
+        // Fold the WAL into the file, so that the bytes below are the database's last pages.
+        Raw raw(db.str());
+        raw.exec("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+    auto bytes = file_bytes(db.path());
+    const std::size_t pages = bytes.size() / 4096;
+    REQUIRE(pages > 30);
+    // The last two pages are the audit table's leaves; their headers now hold no valid page type.
+    for (std::size_t page = pages - 2; page < pages; ++page)
+        for (std::size_t i = 0; i < 8; ++i) bytes[page * 4096 + i] = static_cast<char>(0xA5);
+    sesame::test::write_bytes(db.path(), bytes);
+    const auto damaged = file_bytes(db.path());
+
+    // Opening does not read those pages, so it succeeds: it costs the same for any size of file.
+    CHECK(open_sqlite_store({db.str()}).ok());
+    // The check reads them, says what to do, and changes nothing.
+    const auto checked = check_sqlite_store(db.str());
+    CHECK(checked.code() == Code::corrupt);
+    CHECK(checked.message().find("backup") != std::string::npos);
+    CHECK(file_bytes(db.path()) == damaged);
+}
+
+TEST_CASE("sqlite: check_sqlite_store on a missing, empty, foreign or newer file") {
+    TempDb db("check");
+    CHECK(check_sqlite_store(db.str()).code() == Code::storage);  // no such file: not created
+    CHECK_FALSE(std::filesystem::exists(db.path()));
+    CHECK(check_sqlite_store("").code() == Code::invalid_argument);
+    sesame::test::write_bytes(db.path(), {});
+    CHECK(check_sqlite_store(db.str()).code() == Code::corrupt);  // empty
+    CHECK(std::filesystem::file_size(db.path()) == 0);
+    sesame::test::write_bytes(db.path(), {'h', 'e', 'l', 'l', 'o', '\n'});
+    CHECK(check_sqlite_store(db.str()).code() == Code::corrupt);
+    std::filesystem::remove(db.path());
+    make_database(db);
+    CHECK(check_sqlite_store(db.str()).ok());
+    {
+        Raw raw(db.str());
+        raw.exec("PRAGMA user_version = 99;");
+    }
+    CHECK(check_sqlite_store(db.str()).code() == Code::version_mismatch);
+}
+
 TEST_CASE("sqlite: a path that cannot be opened is STORAGE; a path that is not a file is refused") {
     TempDb db("missing");
     auto r = open_sqlite_store({(db.path().parent_path() / "no-such-directory" / "x.db").string()});
@@ -500,4 +554,128 @@ TEST_CASE("sqlite: a store destroyed while another thread holds a connection; a 
     auto names = reopened->list_agencies();
     REQUIRE(names->size() == 1);
     CHECK((*names)[0].name == "First");
+}
+
+// ---- units of work (Store::transact) ----------------------------------------------------------------
+
+TEST_CASE("sqlite transact: the calls of a unit are one write transaction, and see each other's writes") {
+    TempDb db("unit");
+    auto store = open_ok(db.str());
+    auto before = sqlite::write_transactions(*store);
+    REQUIRE(before.ok());
+    Status st = store->transact([&]() -> Status {
+        auto a = store->insert_agency(agency("North"));
+        if (!a) return a.status();
+        auto seen = store->get_agency(*a);  // the unit's own write, not yet committed
+        if (!seen) return seen.status();
+        CHECK(seen->name == "North");
+        for (int i = 0; i < 5; ++i) {
+            auto c = store->bump_counter("unit-counter", 100, 0);
+            if (!c) return c.status();
+        }
+        // A unit inside the unit joins it.
+        return store->transact([&]() -> Status { return store->bump_counter("unit-counter", 100, 0).status(); });
+    });
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    auto after = sqlite::write_transactions(*store);
+    REQUIRE(after.ok());
+    CHECK(*after - *before == 1);
+    auto c = store->get_counter("unit-counter");
+    REQUIRE(c.ok());
+    CHECK(c->count == 6);
+    // Each call outside a unit is its own transaction.
+    REQUIRE(store->bump_counter("unit-counter", 100, 0).ok());
+    REQUIRE(store->bump_counter("unit-counter", 100, 0).ok());
+    auto last = sqlite::write_transactions(*store);
+    REQUIRE(last.ok());
+    CHECK(*last - *after == 2);
+}
+
+TEST_CASE("sqlite transact: a body that fails or throws rolls back everything it wrote, and other connections never saw it") {
+    TempDb db("unit-rollback");
+    auto store = open_ok(db.str());
+    REQUIRE(store->bump_counter("kept", 100, 0).ok());
+    SUBCASE("a failing status") {
+        Status st = store->transact([&]() -> Status {
+            REQUIRE(store->bump_counter("kept", 100, 0).ok());
+            REQUIRE(store->insert_agency(agency("Rolled back")).ok());
+            return Status(Code::failed_precondition, "the body changed its mind");
+        });
+        CHECK(st.code() == Code::failed_precondition);
+        CHECK(st.message() == "the body changed its mind");
+    }
+    SUBCASE("an exception") {
+        Status st = store->transact([&]() -> Status {
+            REQUIRE(store->bump_counter("kept", 100, 0).ok());
+            REQUIRE(store->insert_agency(agency("Rolled back")).ok());
+            throw std::runtime_error("thrown inside the unit");
+        });
+        CHECK(st.code() == Code::internal);
+    }
+    auto c = store->get_counter("kept");
+    REQUIRE(c.ok());
+    CHECK(c->count == 1);
+    auto agencies = store->list_agencies();
+    REQUIRE(agencies.ok());
+    CHECK(agencies->empty());
+    // The connection is usable again, outside any unit.
+    REQUIRE(store->insert_agency(agency("After")).ok());
+    auto again = store->list_agencies();
+    REQUIRE(again.ok());
+    CHECK(again->size() == 1);
+}
+
+TEST_CASE("sqlite transact: a call that fails inside a unit undoes only itself; the unit goes on and commits") {
+    TempDb db("unit-savepoint");
+    auto store = open_ok(db.str());
+    auto a = store->insert_agency(agency("North"));
+    REQUIRE(a.ok());
+    Status st = store->transact([&]() -> Status {
+        AgencyPhone p;
+        p.agency_id = *a;
+        p.number = "+15555550100";
+        REQUIRE(store->insert_agency_phone(p).ok());
+        auto twice = store->insert_agency_phone(p);  // the same number: ALREADY_EXISTS, nothing written
+        CHECK(twice.code() == Code::already_exists);
+        AgencyPhone orphan = p;
+        orphan.agency_id = *a + 100;
+        orphan.number = "+15555550101";
+        CHECK(store->insert_agency_phone(orphan).code() == Code::not_found);
+        return store->bump_counter("after-failures", 100, 0).status();
+    });
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    auto phones = store->list_agency_phones(*a);
+    REQUIRE(phones.ok());
+    CHECK(phones->size() == 1);
+    auto c = store->get_counter("after-failures");
+    REQUIRE(c.ok());
+    CHECK(c->count == 1);
+}
+
+TEST_CASE("sqlite transact: 8 threads each check-then-bump a limit of 3 inside a unit: exactly 3 pass") {
+    TempDb db("unit-race");
+    auto store = open_ok(db.str());
+    constexpr int n = 8;
+    std::atomic<int> passed{0};
+    std::latch go(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&] {
+            go.arrive_and_wait();
+            Status st = store->transact([&]() -> Status {
+                auto c = store->get_counter("limit");
+                if (!c) return c.status();
+                if (c->count >= 3) return {};  // the check sees every bump committed before the unit began
+                auto b = store->bump_counter("limit", 100, 0);
+                if (!b) return b.status();
+                passed.fetch_add(1);
+                return {};
+            });
+            CHECK(st.ok());
+        });
+    for (auto& t : threads) t.join();
+    CHECK(passed.load() == 3);
+    auto c = store->get_counter("limit");
+    REQUIRE(c.ok());
+    CHECK(c->count == 3);
 }

@@ -1,9 +1,12 @@
-// The in-memory store: every table a std::map behind one mutex. It keeps the same contracts as the
+// The in-memory store: every table a std::map behind one (recursive) mutex, which a unit of work
+// (transact) holds from its beginning to its end. It keeps the same contracts as the
 // SQLite store (unique keys, parents that must exist, atomic operations), so that login rules tested
 // against it behave the same on disk.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -27,6 +30,13 @@ bool challenge_live(const Challenge& c) { return !c.consumed_at && !c.superseded
 
 class MemoryStore final : public Store {
 public:
+    Status transact(const std::function<Status()>& body) override {
+        return guarded([&]() -> Status {
+            std::lock_guard lock(mu_);
+            return body();
+        });
+    }
+
     // ---- agencies -------------------------------------------------------------------------
     Result<Id> insert_agency(const Agency& a) override {
         return guarded([&]() -> Result<Id> {
@@ -231,12 +241,17 @@ public:
         return guarded([&]() -> Result<Id> {
             std::lock_guard lock(mu_);
             if (!clients_.count(c.client_id)) return missing("client");
-            for (const auto& [id, other] : contacts_)
-                if (other.client_id == c.client_id && other.value == c.value)
-                    return taken("that contact on this client");
+            if (client_has_value(c.client_id, c.value, 0)) return taken("that contact on this client");
             Contact row = c;
             row.id = last_contact_ + 1;
-            contacts_.emplace(row.id, row);
+            auto [it, added] = contacts_.emplace(row.id, row);
+            try {
+                index_contact(it->second);
+            } catch (...) {
+                unindex_contact(it->second);
+                contacts_.erase(it);
+                throw;
+            }
             return last_contact_ = row.id;
         });
     }
@@ -247,10 +262,22 @@ public:
             auto it = contacts_.find(c.id);
             if (it == contacts_.end()) return missing("contact");
             if (!clients_.count(c.client_id)) return missing("client");
-            for (const auto& [id, other] : contacts_)
-                if (id != c.id && other.client_id == c.client_id && other.value == c.value)
-                    return taken("that contact on this client");
+            if (client_has_value(c.client_id, c.value, c.id)) return taken("that contact on this client");
             auto row = c;
+            const Contact& before = it->second;
+            // New index entries first (they may fail, and are then taken back); old ones go after.
+            const bool value_moves = before.agency_id != row.agency_id || before.value != row.value;
+            const bool client_moves = before.client_id != row.client_id;
+            bool value_added = false;
+            try {
+                if (value_moves) value_added = contacts_by_value_[ContactKey{row.agency_id, row.value}].insert(row.id).second;
+                if (client_moves) contacts_by_client_[row.client_id].insert(row.id);
+            } catch (...) {
+                if (value_added) drop(contacts_by_value_, ContactKey{row.agency_id, row.value}, row.id);
+                throw;
+            }
+            if (value_moves) drop(contacts_by_value_, ContactKey{before.agency_id, before.value}, row.id);
+            if (client_moves) drop(contacts_by_client_, before.client_id, row.id);
             it->second = std::move(row);
             return {};
         });
@@ -259,7 +286,10 @@ public:
     Status delete_contact(Id id) override {
         return guarded([&]() -> Status {
             std::lock_guard lock(mu_);
-            if (contacts_.erase(id) == 0) return missing("contact");
+            auto it = contacts_.find(id);
+            if (it == contacts_.end()) return missing("contact");
+            unindex_contact(it->second);
+            contacts_.erase(it);
             return {};
         });
     }
@@ -274,7 +304,14 @@ public:
             if (owned(events_) || owned(cases_) || owned(documents_) || owned(uploads_))
                 return Status(Code::failed_precondition,
                               "the client still has events, cases, documents or uploads: they must go first");
-            std::erase_if(contacts_, [id](const auto& kv) { return kv.second.client_id == id; });
+            for (auto it = contacts_.begin(); it != contacts_.end();) {
+                if (it->second.client_id == id) {
+                    unindex_contact(it->second);
+                    it = contacts_.erase(it);
+                } else {
+                    ++it;
+                }
+            }
             std::erase_if(contact_changes_, [id](const auto& kv) { return kv.second.client_id == id; });
             clients_.erase(id);
             return {};
@@ -294,8 +331,9 @@ public:
         return guarded([&]() -> Result<std::vector<Contact>> {
             std::lock_guard lock(mu_);
             std::vector<Contact> out;
-            for (const auto& [id, c] : contacts_)
-                if (c.client_id == client_id) out.push_back(c);
+            auto ids = contacts_by_client_.find(client_id);
+            if (ids != contacts_by_client_.end())
+                for (Id id : ids->second) out.push_back(contacts_.at(id));
             return out;
         });
     }
@@ -304,8 +342,9 @@ public:
         return guarded([&]() -> Result<std::vector<Contact>> {
             std::lock_guard lock(mu_);
             std::vector<Contact> out;
-            for (const auto& [id, c] : contacts_)
-                if (c.agency_id == agency_id && c.value == value) out.push_back(c);
+            auto ids = contacts_by_value_.find(ContactKey{agency_id, value});
+            if (ids != contacts_by_value_.end())
+                for (Id id : ids->second) out.push_back(contacts_.at(id));
             return out;
         });
     }
@@ -324,6 +363,10 @@ public:
             auto it = messages_.find(m.id);
             if (it == messages_.end()) return missing("message");
             auto row = m;
+            if (row.agency_id != it->second.agency_id || row.to != it->second.to) {
+                messages_by_to_[ContactKey{row.agency_id, row.to}].insert(row.id);
+                unindex_message(it->second);
+            }
             it->second = std::move(row);
             return {};
         });
@@ -343,10 +386,13 @@ public:
         return guarded([&]() -> Result<std::vector<Message>> {
             std::lock_guard lock(mu_);
             std::vector<const Message*> hits;
-            for (const auto& [id, m] : messages_)
-                if (m.agency_id == agency_id &&
-                    std::find(destinations.begin(), destinations.end(), m.to) != destinations.end())
-                    hits.push_back(&m);
+            std::set<std::string> seen;
+            for (const auto& to : destinations) {
+                if (!seen.insert(to).second) continue;
+                auto ids = messages_by_to_.find(ContactKey{agency_id, to});
+                if (ids != messages_by_to_.end())
+                    for (Id id : ids->second) hits.push_back(&messages_.at(id));
+            }
             std::sort(hits.begin(), hits.end(), [](const Message* a, const Message* b) {
                 return std::tie(a->created_at, a->id) > std::tie(b->created_at, b->id);
             });
@@ -375,25 +421,37 @@ public:
     Result<Id> begin_challenge(const Challenge& c, const std::optional<Message>& message) override {
         return guarded([&]() -> Result<Id> {
             std::lock_guard lock(mu_);
-            // Everything that can fail happens before the first change, so a failure changes nothing.
+            // Everything that can fail happens before the first change to an existing row, and is
+            // undone when it fails, so a failure changes nothing.
             if (challenges_.count(c.id)) return taken("a challenge with that id");
             auto [added, inserted] = challenges_.emplace(c.id, c);
             Id message_id = 0;
-            if (message) {
-                try {
+            std::set<std::string>* live = nullptr;
+            try {
+                if (message) {
                     Message m = *message;
                     m.challenge_id = c.id;
                     message_id = add_message(m);
-                } catch (...) {
-                    challenges_.erase(added);
-                    throw;
                 }
+                live = &live_challenges_[LiveKey{c.portal_id, c.destination}];
+                live->insert(c.id);
+            } catch (...) {
+                if (message_id) remove_message(message_id);
+                challenges_.erase(added);
+                throw;
             }
-            // Nothing below can fail.
-            for (auto& [id, other] : challenges_)
-                if (id != c.id && other.portal_id == c.portal_id && other.destination == c.destination &&
-                    challenge_live(other))
-                    other.superseded_at = c.created_at;
+            // Nothing below can fail. Only the live challenges of (portal, destination) are
+            // looked at: the index holds them.
+            for (auto id = live->begin(); id != live->end();) {
+                if (*id == c.id) {
+                    ++id;
+                    continue;
+                }
+                auto other = challenges_.find(*id);
+                if (other != challenges_.end() && challenge_live(other->second)) other->second.superseded_at = c.created_at;
+                id = live->erase(id);
+            }
+            if (!challenge_live(c)) live->erase(c.id);
             return message_id;
         });
     }
@@ -425,6 +483,7 @@ public:
             auto it = challenges_.find(id);
             if (it == challenges_.end() || !challenge_live(it->second) || it->second.expires_at <= now) return false;
             it->second.consumed_at = now;
+            drop(live_challenges_, LiveKey{it->second.portal_id, it->second.destination}, id);
             return true;
         });
     }
@@ -488,7 +547,15 @@ public:
     }
 
     Result<std::int64_t> revoke_session(const std::string& id, UnixTime now, const std::string& reason) override {
-        return revoke_where([&](const Session& s) { return s.id == id; }, now, reason);
+        return guarded([&]() -> Result<std::int64_t> {
+            std::lock_guard lock(mu_);
+            auto it = sessions_.find(id);  // by its key: a logout does not scan every session
+            if (it == sessions_.end() || !session_live(it->second.session, now)) return std::int64_t{0};
+            std::string copy = reason;  // may throw: before the change
+            it->second.session.revoked_at = now;
+            it->second.session.revoke_reason.swap(copy);
+            return std::int64_t{1};
+        });
     }
 
     Result<std::int64_t> revoke_client_sessions(Id client_id, UnixTime now, const std::string& reason) override {
@@ -606,7 +673,9 @@ public:
             SweepResult r;
             r.challenges = static_cast<std::int64_t>(std::erase_if(challenges_, [&](const auto& kv) {
                 const Challenge& c = kv.second;
-                return c.consumed_at || c.superseded_at || c.expires_at <= now;
+                const bool gone = c.consumed_at || c.superseded_at || c.expires_at <= now;
+                if (gone) drop(live_challenges_, LiveKey{c.portal_id, c.destination}, c.id);
+                return gone;
             }));
             for (auto it = sessions_.begin(); it != sessions_.end();) {
                 const Session& s = it->second.session;
@@ -1071,6 +1140,32 @@ private:
         return {};
     }
 
+    // Caller holds mu_. True when another contact of the client (not `except`) has that value.
+    bool client_has_value(Id client_id, const std::string& value, Id except) const {
+        auto ids = contacts_by_client_.find(client_id);
+        if (ids == contacts_by_client_.end()) return false;
+        return std::any_of(ids->second.begin(), ids->second.end(),
+                           [&](Id id) { return id != except && contacts_.at(id).value == value; });
+    }
+    // Caller holds mu_. The two contact indexes: by (agency, value), as start_login looks contacts
+    // up, and by client. unindex_contact cannot fail.
+    void index_contact(const Contact& c) {
+        contacts_by_value_[ContactKey{c.agency_id, c.value}].insert(c.id);
+        contacts_by_client_[c.client_id].insert(c.id);
+    }
+    void unindex_contact(const Contact& c) noexcept {
+        drop(contacts_by_value_, ContactKey{c.agency_id, c.value}, c.id);
+        drop(contacts_by_client_, c.client_id, c.id);
+    }
+    // Removes one entry from an index of sets, and the set when it empties. Cannot fail.
+    template <class Index, class Key, class Value>
+    static void drop(Index& index, const Key& key, const Value& value) noexcept {
+        auto it = index.find(key);
+        if (it == index.end()) return;
+        it->second.erase(value);
+        if (it->second.empty()) index.erase(it);
+    }
+
     struct SessionRow {
         Session session;
         std::uint64_t seq;  // insertion order: the tie-break when two sessions share created_at
@@ -1082,8 +1177,22 @@ private:
     Id add_message(const Message& m) {
         Message row = m;
         row.id = last_message_ + 1;
-        messages_.emplace(row.id, row);
+        auto [it, added] = messages_.emplace(row.id, row);
+        try {
+            messages_by_to_[ContactKey{row.agency_id, row.to}].insert(row.id);
+        } catch (...) {
+            messages_.erase(it);
+            throw;
+        }
         return last_message_ = row.id;
+    }
+    // Caller holds mu_. Cannot fail.
+    void unindex_message(const Message& m) noexcept { drop(messages_by_to_, ContactKey{m.agency_id, m.to}, m.id); }
+    void remove_message(Id id) noexcept {
+        auto it = messages_.find(id);
+        if (it == messages_.end()) return;
+        unindex_message(it->second);
+        messages_.erase(it);
     }
 
     template <class Pred>
@@ -1103,7 +1212,8 @@ private:
         });
     }
 
-    std::mutex mu_;
+    // Recursive, so that the calls a unit of work makes on its own thread take it again.
+    std::recursive_mutex mu_;
     Id last_agency_ = 0, last_phone_ = 0, last_email_ = 0, last_portal_ = 0, last_client_ = 0, last_contact_ = 0,
        last_message_ = 0, last_event_ = 0, last_case_ = 0, last_document_ = 0,
        last_sidebar_item_ = 0, last_gated_resource_ = 0;
@@ -1114,8 +1224,15 @@ private:
     std::map<Id, Portal> portals_;
     std::map<Id, Client> clients_;
     std::map<Id, Contact> contacts_;
+    // Indexes, as the SQLite schema has them: what a login looks up is found without a scan.
+    using ContactKey = std::pair<Id, std::string>;  // (agency, value)
+    std::map<ContactKey, std::set<Id>> contacts_by_value_;
+    std::map<Id, std::set<Id>> contacts_by_client_;
     std::map<Id, Message> messages_;
+    std::map<ContactKey, std::set<Id>> messages_by_to_;  // (agency, to)
     std::map<std::string, Challenge> challenges_;
+    using LiveKey = std::pair<Id, std::string>;  // (portal, destination)
+    std::map<LiveKey, std::set<std::string>> live_challenges_;  // not consumed, not superseded
     std::map<std::string, SessionRow> sessions_;
     std::map<std::vector<std::uint8_t>, std::string> by_token_;
     std::map<std::string, Counter> counters_;

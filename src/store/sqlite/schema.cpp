@@ -376,13 +376,15 @@ Status unreadable(Connection& c, const Status& s, const std::string& path) {
                                              sqlite3_errmsg(c.db()), kRestore));
 }
 
-Result<Inspection> inspect(Connection& c, const std::string& path) {
+// What the file is. With `deep`, SQLite's quick_check also reads every page (seconds for a large
+// file: `check_database`, not every open).
+Result<Inspection> inspect(Connection& c, const std::string& path, bool deep) {
     Inspection in;
     auto tables = single_integer(c, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
     if (!tables) return unreadable(c, tables.status(), path);
     in.tables = *tables;
 
-    {
+    if (deep) {
         auto check = Stmt::prepare(c, "PRAGMA quick_check");
         if (!check) return unreadable(c, check.status(), path);
         auto row = check->step();
@@ -442,7 +444,7 @@ Status prepare_database(Connection& c, std::span<const Migration> steps, const s
     const int latest = static_cast<int>(steps.size());
 
     // Read only, until the file is known to be ours.
-    auto seen = inspect(c, path);
+    auto seen = inspect(c, path, false);
     if (!seen) return seen.status();
     SESAME_TRY(judge(*seen, latest, path));
 
@@ -460,7 +462,7 @@ Status prepare_database(Connection& c, std::span<const Migration> steps, const s
     SESAME_TRY(c.exec("BEGIN IMMEDIATE", "starting the schema migration"));
     auto run = [&]() -> Status {
         // Another process may have migrated the file since it was inspected.
-        auto now = inspect(c, path);
+        auto now = inspect(c, path, false);
         if (!now) return now.status();
         SESAME_TRY(judge(*now, latest, path));
         for (const Migration& m : steps) {
@@ -477,6 +479,13 @@ Status prepare_database(Connection& c, std::span<const Migration> steps, const s
     Status s = run();
     if (!s.ok() && !sqlite3_get_autocommit(c.db())) sqlite3_exec(c.db(), "ROLLBACK", nullptr, nullptr, nullptr);
     return s;
+}
+
+Status check_database(Connection& c, std::span<const Migration> steps, const std::string& path) {
+    auto seen = inspect(c, path, true);
+    if (!seen) return seen.status();
+    if (pristine(*seen)) return Status(Code::corrupt, fmt::format("{} is empty: it is not a Sesame database", path));
+    return judge(*seen, static_cast<int>(steps.size()), path);
 }
 
 }  // namespace sesame::sqlite

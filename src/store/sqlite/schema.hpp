@@ -24,10 +24,17 @@ inline constexpr std::int32_t kApplicationId = 0x53534D45;
 std::span<const Migration> migrations();
 
 // Checks the database behind `c` and brings it to the last version of `steps`.
-// Before anything is written: a file that is not SQLite or fails PRAGMA quick_check is CORRUPT, a
-// SQLite database without the Sesame marker is CORRUPT, one whose user_version is past the last
-// step is VERSION_MISMATCH; in each of these cases the file is left as it was. Otherwise the file is
-// switched to WAL and every missing step runs, all of them in one BEGIN IMMEDIATE transaction.
+// Before anything is written: a file that is not SQLite is CORRUPT, a SQLite database without the
+// Sesame marker is CORRUPT, one whose user_version is past the last step is VERSION_MISMATCH; in each
+// of these cases the file is left as it was. Otherwise the file is switched to WAL and every missing
+// step runs, all of them in one BEGIN IMMEDIATE transaction. It reads only the file's first pages
+// and its small tables, so opening takes the same time for any size of database: damage elsewhere
+// is found by check_database, or answers CORRUPT when a request reads it.
 Status prepare_database(Connection& c, std::span<const Migration> steps, const std::string& path);
+
+// Reads the whole file (PRAGMA quick_check) and judges it as prepare_database does, writing nothing:
+// OK for a sound Sesame database of any version up to the last of `steps`; CORRUPT for a damaged
+// file, an empty one, or another application's; VERSION_MISMATCH for a newer one.
+Status check_database(Connection& c, std::span<const Migration> steps, const std::string& path);
 
 }  // namespace sesame::sqlite

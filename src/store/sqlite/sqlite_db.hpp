@@ -42,6 +42,10 @@ public:
     // Runs SQL without results (pragmas, schema, BEGIN/COMMIT). Not cached.
     Status exec(const char* sql, std::string_view doing);
 
+    // True while a unit of work (Store::transact) holds this connection's transaction open: the
+    // store's methods then join it instead of beginning their own.
+    bool in_unit = false;
+
 private:
     sqlite3* db_;
     std::unordered_map<const char*, sqlite3_stmt*> statements_;

@@ -1489,6 +1489,25 @@ public:
         });
     }
 
+    Status transact(const std::function<Status()>& body) override {
+        return boundary([&]() -> Status {
+            auto c = connection();
+            if (!c) return c.status();
+            Connection& conn = **c;
+            if (conn.in_unit) return body();  // joins the unit already open on this thread
+            struct Leave {
+                Connection& conn;
+                ~Leave() { conn.in_unit = false; }
+            } leave{conn};
+            return in_transaction(conn, [&]() -> Status {
+                conn.in_unit = true;
+                return body();
+            });
+        });
+    }
+
+    std::int64_t write_transactions() const { return write_transactions_.load(std::memory_order_relaxed); }
+
     std::size_t connection_count() {
         std::lock_guard lock(registry_->mu);
         return registry_->open.size();
@@ -1526,6 +1545,8 @@ private:
     }
 
     // Runs `body` in BEGIN IMMEDIATE ... COMMIT; any failure (or exception) rolls the whole call back.
+    // Inside a unit of work (transact) the call joins the unit's transaction, within a savepoint so
+    // that it still applies whole or not at all.
     template <class F>
     auto write(F&& body) noexcept -> decltype(body(std::declval<Connection&>())) {
         using R = decltype(body(std::declval<Connection&>()));
@@ -1533,24 +1554,59 @@ private:
             auto c = connection();
             if (!c) return c.status();
             Connection& conn = **c;
-            auto begin = Stmt::prepare(conn, "BEGIN IMMEDIATE");
-            if (!begin) return begin.status();
-            SESAME_TRY(begin->run());
-            struct Rollback {
-                sqlite3* db;
-                bool armed = true;
-                ~Rollback() {
-                    if (armed && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-                }
-            } rollback{conn.db()};
-            R result = body(conn);
-            if (!result.ok()) return result;
-            auto commit = Stmt::prepare(conn, "COMMIT");
-            if (!commit) return commit.status();
-            SESAME_TRY(commit->run());
-            rollback.armed = false;
-            return result;
+            if (conn.in_unit) return in_savepoint(conn, [&] { return body(conn); });
+            return in_transaction(conn, [&] { return body(conn); });
         });
+    }
+
+    // BEGIN IMMEDIATE, body, COMMIT (counted in write_transactions_); ROLLBACK when the body fails,
+    // throws or the commit fails.
+    template <class F>
+    auto in_transaction(Connection& conn, F&& body) -> decltype(body()) {
+        using R = decltype(body());
+        auto begin = Stmt::prepare(conn, "BEGIN IMMEDIATE");
+        if (!begin) return begin.status();
+        SESAME_TRY(begin->run());
+        struct Rollback {
+            sqlite3* db;
+            bool armed = true;
+            ~Rollback() {
+                if (armed && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+            }
+        } rollback{conn.db()};
+        R result = body();
+        if (!result.ok()) return result;
+        auto commit = Stmt::prepare(conn, "COMMIT");
+        if (!commit) return commit.status();
+        SESAME_TRY(commit->run());
+        rollback.armed = false;
+        write_transactions_.fetch_add(1, std::memory_order_relaxed);
+        return result;
+    }
+
+    // SAVEPOINT, body, RELEASE; ROLLBACK TO the savepoint when the body fails or throws, leaving
+    // the enclosing transaction as it was before the call.
+    template <class F>
+    static auto in_savepoint(Connection& conn, F&& body) -> decltype(body()) {
+        using R = decltype(body());
+        auto save = Stmt::prepare(conn, "SAVEPOINT store_call");
+        if (!save) return save.status();
+        SESAME_TRY(save->run());
+        struct Undo {
+            sqlite3* db;
+            bool armed = true;
+            ~Undo() {
+                if (armed && !sqlite3_get_autocommit(db))
+                    sqlite3_exec(db, "ROLLBACK TO store_call; RELEASE store_call", nullptr, nullptr, nullptr);
+            }
+        } undo{conn.db()};
+        R result = body();
+        if (!result.ok()) return result;
+        auto release = Stmt::prepare(conn, "RELEASE store_call");
+        if (!release) return release.status();
+        SESAME_TRY(release->run());
+        undo.armed = false;
+        return result;
     }
 
     template <class F>
@@ -1616,6 +1672,7 @@ private:
     const SqliteOptions options_;
     const std::uint64_t generation_;
     const std::shared_ptr<Registry> registry_;
+    std::atomic<std::int64_t> write_transactions_{0};
 };
 
 }  // namespace
@@ -1648,11 +1705,34 @@ Result<std::size_t> open_connections(Store& store) {
     return store_detail::guarded([&]() -> Result<std::size_t> { return s->connection_count(); });
 }
 
+Status check_store(const std::string& path) {
+    return store_detail::guarded([&]() -> Status {
+        if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
+            return Status(Code::invalid_argument, "the path must name a database file");
+        sqlite3* db = nullptr;
+        const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+        Connection conn(db);  // closes it, also when opening failed
+        if (rc != SQLITE_OK)
+            return Status(Code::storage, fmt::format("cannot open {} to check it: {}", path,
+                                                     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+        sqlite3_extended_result_codes(db, 1);
+        return check_database(conn, migrations(), path);
+    });
+}
+
+Result<std::int64_t> write_transactions(Store& store) {
+    auto* s = dynamic_cast<SqliteStore*>(&store);
+    if (!s) return Status(Code::invalid_argument, "not a SQLite store");
+    return s->write_transactions();
+}
+
 }  // namespace sqlite
 
 Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
     return sqlite::open_store(options, sqlite::migrations());
 }
+
+Status check_sqlite_store(const std::string& path) { return sqlite::check_store(path); }
 
 int sqlite_schema_version() { return static_cast<int>(sqlite::migrations().size()); }
 
