@@ -23,6 +23,17 @@ constexpr const char* kVerifyFailed =
 
 Status verify_failed() { return {Code::verify_failed, kVerifyFailed}; }
 
+RateLimitReason public_reason(std::string_view audit_reason) {
+    if (audit_reason == "cooldown") return RateLimitReason::cooldown;
+    if (audit_reason == "hourly_quota") return RateLimitReason::hourly_quota;
+    if (audit_reason == "daily_quota") return RateLimitReason::daily_quota;
+    if (audit_reason == "ip_limit") return RateLimitReason::ip;
+    if (audit_reason == "contact_locked") return RateLimitReason::locked;
+    if (audit_reason == "country_not_allowed") return RateLimitReason::country;
+    if (audit_reason == "sms_breaker") return RateLimitReason::sms_paused;
+    return RateLimitReason::none;
+}
+
 Status rate_limited(const throttle::Refusal& r) {
     std::string message;
     if (r.reason == "country_not_allowed")
@@ -33,6 +44,7 @@ Status rate_limited(const throttle::Refusal& r) {
         message = fmt::format("too many attempts: try again in {} seconds", r.retry_after);
     Status st(Code::rate_limited, std::move(message));
     st.with_retry_after(r.retry_after);
+    st.with_reason(public_reason(r.reason));
     return st;
 }
 
