@@ -358,7 +358,13 @@ Result<LoginStarted> Engine::start_login(Id portal_id, const std::string& identi
     }
     if (sender->from.empty()) return refuse(channel_unavailable(sender->missing_reason), sender->missing_reason);
 
-    auto outcome = codes::send_code(im, *portal, *agency, c, dest, owners->clients.front().language, sender->from);
+    // One owner: their language. Several (a shared phone): the page's language when one of them
+    // speaks it, so that the person who asked reads the message.
+    std::string language = owners->clients.front().language;
+    if (!request.language.empty())
+        for (const Client& owner : owners->clients)
+            if (owner.language == request.language) language = owner.language;
+    auto outcome = codes::send_code(im, *portal, *agency, c, dest, language, sender->from);
     if (!outcome) return outcome.status();
     ev.reason = std::move(*outcome);
     ev.outcome = "ok";
