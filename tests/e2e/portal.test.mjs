@@ -178,7 +178,8 @@ test('the shared phone: choosing Ben opens his dashboard in Spanish', async () =
     assert.equal(await client.attribute('html', 'lang'), 'es');
     const main = await client.text('main');
     assert.match(main, /Le damos la bienvenida/);
-    assert.match(main, /Check-in appointment/);
+    assert.match(main, /Cita de presentación/);  // his check-in appointment, its type in Spanish
+    assert.match(main, /Programada/);
     assert.doesNotMatch(main, /2026-CR-0142/, "Ann's case is not on Ben's dashboard");
   });
 });
