@@ -217,7 +217,7 @@ test('on a phone the tables stack into labelled cards, and the staff feed shows 
     assert.ok(cells.length > 0);
     for (const c of cells) {
       assert.notEqual(c.label, 'none', 'each cell shows its column name');
-      assert.equal(c.display, 'grid');
+      assert.equal(c.display, 'grid', 'the column name beside the value');
     }
     await client.resize(1280);
     const wide = await client.run(() => getComputedStyle(document.querySelector('table[aria-labelledby=events] td')).display);

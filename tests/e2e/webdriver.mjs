@@ -278,9 +278,14 @@ export class Browser {
   // A PNG of the page at full height.
   async screenshot(width) {
     // The page's height at this width: measured after the width is set, as text wraps differently.
+    // Grown until the whole page fits (the window's outer height includes its frame).
     await this.cmd('POST', '/window/rect', { width, height: 600 });
-    const height = await this.run(() => document.documentElement.scrollHeight);
-    await this.cmd('POST', '/window/rect', { width, height: Math.min(Math.max(height + 120, 600), 4000) });
+    for (let i = 0; i < 4; i += 1) {
+      const [page, inner] = await this.run(() => [document.documentElement.scrollHeight, window.innerHeight]);
+      if (page <= inner) break;
+      const { height } = await this.cmd('GET', '/window/rect');
+      await this.cmd('POST', '/window/rect', { width, height: Math.min(height + page - inner + 8, 4000) });
+    }
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 }

@@ -112,8 +112,9 @@ std::string_view stylesheet() {
 body { margin: 0; font: 1.125rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; }
 header.site { display: flex; justify-content: space-between; align-items: center; gap: 1rem; padding: .75rem 1rem; border-bottom: 1px solid #ccc; }
 .site-name { margin: 0; font-weight: 600; }
-main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
-nav.sidebar { max-width: 40rem; margin: 0 auto; padding: .5rem 1rem 0; }
+main { max-width: 52rem; margin: 0 auto; padding: 1rem; }
+nav.sidebar { max-width: 52rem; margin: 0 auto; padding: .5rem 1rem 0; }
+main > p, main > form, main > dl, .dashboard { max-width: 40rem; }
 nav.sidebar ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
 .dashboard { white-space: pre-line; }
 h1 { font-size: 1.6rem; line-height: 1.25; }
@@ -152,8 +153,9 @@ dt { font-weight: 600; }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
   table.stack tr { border: 1px solid #bbb; border-radius: 4px; margin: 0 0 .75rem; padding: .25rem .6rem; }
-  table.stack td { display: grid; grid-template-columns: minmax(5.5rem, 35%) 1fr; gap: .5rem; border: 0; padding: .3rem 0; }
-  table.stack td::before { content: attr(data-label); font-weight: 600; }
+  table.stack td { display: grid; grid-template-columns: minmax(5.5rem, 35%) 1fr; column-gap: .5rem; border: 0; padding: .3rem 0; }
+  table.stack td::before { content: attr(data-label); font-weight: 600; grid-column: 1; grid-row: 1 / span 4; }
+  table.stack td > * { grid-column: 2; }
   table.stack td:empty { display: none; }
 }
 @media (max-width: 30rem) { body { font-size: 1rem; } main button { width: 100%; } header.site { flex-wrap: wrap; } }
