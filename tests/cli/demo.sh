@@ -97,7 +97,7 @@ next=${next#Next: }
 [[ $next == *" --db $work/second.db login start --portal demo "* ]] || fail "the next command: $next"
 program=${next%% --db *}
 [[ $(cd "$PWD" && realpath "$program") == $(realpath "$SESAME") ]] || fail "the next command's program: $program"
-expect_eq "$(PATH=/usr/bin:/bin; eval "$program" --db "$work/second.db" --json portal show demo | python3 -c 'import json,sys; print(json.load(sys.stdin)["portal"]["slug"])')" \
+expect_eq "$(PATH=/usr/bin:/bin; eval "$program" --db "$work/second.db" --blob-dir "$work/blobs" --json portal show demo | python3 -c 'import json,sys; print(json.load(sys.stdin)["portal"]["slug"])')" \
     demo "the printed program runs"
 blobs=("$work/blobs"/*)
 expect_eq "${#blobs[@]}" 1 "files in --blob-dir"
