@@ -34,6 +34,7 @@ static_assert(SESAME_E_FAILED_PRECONDITION == static_cast<int32_t>(Code::failed_
 struct LastError {
     std::string message;
     int64_t retry_after = 0;
+    const char* reason = "";  // static text: sesame::reason_name
 };
 thread_local LastError last_error;
 
@@ -48,12 +49,14 @@ sesame_status fail(const Status& status) {
         last_error.message.clear();
     }
     last_error.retry_after = status.code() == Code::rate_limited ? status.retry_after() : 0;
+    last_error.reason = status.code() == Code::rate_limited ? sesame::reason_name(status.reason()) : "";
     return static_cast<sesame_status>(status.code());
 }
 
 sesame_status fail(sesame_status code, std::string message) {
     last_error.message = std::move(message);
     last_error.retry_after = 0;
+    last_error.reason = "";
     return code;
 }
 
@@ -77,6 +80,8 @@ const char* sesame_status_name(sesame_status status) { return sesame::code_name(
 const char* sesame_last_error_message(void) { return last_error.message.c_str(); }
 
 int64_t sesame_last_error_retry_after(void) { return last_error.retry_after; }
+
+const char* sesame_last_error_reason(void) { return last_error.reason; }
 
 int32_t sesame_version_number(void) { return SESAME_VERSION_NUMBER; }
 

@@ -2,6 +2,8 @@
 // portal pages show them (events, a case, a document with its file, the sidebar, gated calendar and
 // form, dashboard templates, profile and upload policies).
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 #include "cli.hpp"
 
@@ -40,21 +42,57 @@ std::vector<std::uint8_t> demo_pdf() {
     return {pdf.begin(), pdf.end()};
 }
 
+// The portal greets the client and lists their dates and documents itself: the templates add what
+// only the agency knows, and lines of which the tag has no value disappear.
+// The same file as `a`, or not (either one missing).
+bool same_file(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    return std::filesystem::equivalent(a, b, ec) && !ec;
+}
+
+// How to run this program again from the current directory: "sesame" when that name on the PATH
+// is this very program, else its path (relative when it is below the current directory); then
+// --db when the database is not the default one.
+std::string self_command(const Globals& g) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    std::string command = "sesame";
+    bool on_path = false;
+    if (const char* path = std::getenv("PATH"); path && !ec) {
+        std::string dirs = path;
+        for (std::size_t from = 0; from <= dirs.size();) {
+            auto to = dirs.find(':', from);
+            if (to == std::string::npos) to = dirs.size();
+            const std::string dir = dirs.substr(from, to - from);
+            if (!dir.empty() && std::filesystem::exists(dir + "/sesame", ec)) {
+                on_path = same_file(dir + "/sesame", self.string());
+                break;  // the first one found is the one a shell runs
+            }
+            from = to + 1;
+        }
+    }
+    if (!on_path && !ec && !self.empty()) {
+        const auto here = std::filesystem::current_path(ec);
+        const auto relative = self.lexically_relative(here);
+        command = !ec && !relative.empty() && *relative.begin() != ".." ? "./" + relative.string() : self.string();
+    }
+    if (g.db != "./sesame.db" && g.db != "sesame.db") {
+        std::string quoted;  // single quotes for a shell, each ' inside as '\''
+        for (const char c : g.db) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        command += g.db.find_first_of(" \t'\"$`\\;&|<>()*?") == std::string::npos ? " --db " + g.db : " --db '" + quoted + "'";
+    }
+    return command;
+}
+
 const char* kDashboardEn =
-    "Welcome back, [ClientFirstName].\n"
     "Today is [DateToday].\n"
-    "[%Case Number:% CaseNumber]\n"
-    "Your next date: [EventDate] [EventTime] [EventLocation]\n"
-    "[UpcomingEvents]\n"
-    "[AssignedDocuments]\n";
+    "[%Case number:% CaseNumber]\n"
+    "[%Your next date:% EventDate]\n";
 
 const char* kDashboardEs =
-    "Bienvenido, [ClientFirstName].\n"
     "Hoy es [DateToday].\n"
     "[%Número de caso:% CaseNumber]\n"
-    "Su próxima cita: [EventDate] [EventTime] [EventLocation]\n"
-    "[UpcomingEvents]\n"
-    "[AssignedDocuments]\n";
+    "[%Su próxima cita:% EventDate]\n";
 
 }  // namespace
 
@@ -273,7 +311,7 @@ Status create_demo(Context& ctx, json& j, std::ostringstream& text) {
          << "           documents (PDF, JPEG, PNG) up to 5 MB\n"
          << "Demo logins: (555) 123-4567 (Ann and Ben share it: a login asks which), ann@example.org,\n"
          << "ben@example.org.\n"
-         << "Next: sesame login start --portal " << kDemoSlug << " \"555.123.4567\"\n";
+         << "Next: " << self_command(ctx.globals) << " login start --portal " << kDemoSlug << " \"555.123.4567\"\n";
     return Status::success();
 }
 

@@ -47,6 +47,10 @@ struct Actor {
 struct RequestInfo {
     std::string ip;
     std::string user_agent;
+    // The language of the page the visitor used (ISO 639-1, "es"), or "". When a phone or email
+    // belongs to clients of different languages, start_login writes the code's message in this one
+    // if one of them speaks it (else in the first client's, as always for a single owner).
+    std::string language = {};  // (an initializer, so that {ip, user_agent} stays warning-free)
 };
 
 struct EngineOptions {

@@ -75,6 +75,13 @@ SESAME_API const char *sesame_last_error_message(void);
 /* Seconds until a retry can succeed, after SESAME_E_RATE_LIMITED on this thread; 0 otherwise. */
 SESAME_API int64_t sesame_last_error_retry_after(void);
 
+/* Which throttle refused, after SESAME_E_RATE_LIMITED on this thread: "cooldown" (a code was just
+ * sent: enter it, or ask again after the retry time), "hourly_quota", "daily_quota", "ip",
+ * "locked", "country" (text messages to that country are off; waiting does not help) or
+ * "sms_paused"; "" after any other failure. Static text, never NULL. Thread-safe (thread-local).
+ * Later versions may add reasons. */
+SESAME_API const char *sesame_last_error_reason(void);
+
 /* SESAME_VERSION_NUMBER of the library actually loaded, and its version text. Thread-safe. */
 SESAME_API int32_t sesame_version_number(void);
 SESAME_API const char *sesame_version_string(void);

@@ -44,6 +44,23 @@ enum class Code : std::int32_t {
 // Static text such as "SESAME_E_RATE_LIMITED"; "SESAME_E_UNKNOWN" for values not in the table.
 SESAME_CXX_API const char* code_name(Code code) noexcept;
 
+// Which throttle refused, with Code::rate_limited (docs/concepts.md "Throttles"). New reasons may
+// be added; callers should keep a default branch.
+enum class RateLimitReason : std::int32_t {
+    none = 0,      // not a rate limit
+    cooldown,      // a code was just sent to this contact: enter it, or wait retry_after for a new one
+    hourly_quota,  // the contact's codes per hour are used up
+    daily_quota,   // the contact's codes per day are used up
+    ip,            // too many calls from this IP address
+    locked,        // the contact is locked after consecutive wrong codes
+    country,       // text messages to the phone's country are not enabled (waiting does not help)
+    sms_paused,    // the agency's text messages are paused (its hourly SMS breaker)
+};
+
+// Static text: "cooldown", "hourly_quota", "daily_quota", "ip", "locked", "country",
+// "sms_paused"; "" for none or a value not in the table.
+SESAME_CXX_API const char* reason_name(RateLimitReason reason) noexcept;
+
 class [[nodiscard]] Status {
 public:
     Status() = default;
@@ -62,11 +79,18 @@ public:
         retry_after_ = seconds;
         return *this;
     }
+    // Which throttle refused; RateLimitReason::none except with Code::rate_limited.
+    RateLimitReason reason() const noexcept { return reason_; }
+    Status& with_reason(RateLimitReason reason) {
+        reason_ = reason;
+        return *this;
+    }
 
 private:
     Code code_ = Code::ok;
     std::string message_;
     std::int64_t retry_after_ = 0;
+    RateLimitReason reason_ = RateLimitReason::none;
 };
 
 // A value or the Status that explains why there is none. Shaped like std::expected.

@@ -23,6 +23,17 @@ constexpr const char* kVerifyFailed =
 
 Status verify_failed() { return {Code::verify_failed, kVerifyFailed}; }
 
+RateLimitReason public_reason(std::string_view audit_reason) {
+    if (audit_reason == "cooldown") return RateLimitReason::cooldown;
+    if (audit_reason == "hourly_quota") return RateLimitReason::hourly_quota;
+    if (audit_reason == "daily_quota") return RateLimitReason::daily_quota;
+    if (audit_reason == "ip_limit") return RateLimitReason::ip;
+    if (audit_reason == "contact_locked") return RateLimitReason::locked;
+    if (audit_reason == "country_not_allowed") return RateLimitReason::country;
+    if (audit_reason == "sms_breaker") return RateLimitReason::sms_paused;
+    return RateLimitReason::none;
+}
+
 Status rate_limited(const throttle::Refusal& r) {
     std::string message;
     if (r.reason == "country_not_allowed")
@@ -33,6 +44,7 @@ Status rate_limited(const throttle::Refusal& r) {
         message = fmt::format("too many attempts: try again in {} seconds", r.retry_after);
     Status st(Code::rate_limited, std::move(message));
     st.with_retry_after(r.retry_after);
+    st.with_reason(public_reason(r.reason));
     return st;
 }
 
@@ -360,7 +372,13 @@ Result<LoginStarted> start_steps(Engine::Impl& im, Id portal_id, const std::stri
     }
     if (sender->from.empty()) return refuse(channel_unavailable(sender->missing_reason), sender->missing_reason);
 
-    auto outcome = codes::send_code(im, *portal, *agency, c, dest, owners->clients.front().language, sender->from);
+    // One owner: their language. Several (a shared phone): the page's language when one of them
+    // speaks it, so that the person who asked reads the message.
+    std::string language = owners->clients.front().language;
+    if (!request.language.empty())
+        for (const Client& owner : owners->clients)
+            if (owner.language == request.language) language = owner.language;
+    auto outcome = codes::send_code(im, *portal, *agency, c, dest, language, sender->from);
     if (!outcome) return outcome.status();
     sent = *outcome;
     ev.reason = outcome->outcome;

@@ -99,4 +99,18 @@ const char* code_name(Code code) noexcept {
     return "SESAME_E_UNKNOWN";
 }
 
+const char* reason_name(RateLimitReason reason) noexcept {
+    switch (reason) {
+        case RateLimitReason::none: return "";
+        case RateLimitReason::cooldown: return "cooldown";
+        case RateLimitReason::hourly_quota: return "hourly_quota";
+        case RateLimitReason::daily_quota: return "daily_quota";
+        case RateLimitReason::ip: return "ip";
+        case RateLimitReason::locked: return "locked";
+        case RateLimitReason::country: return "country";
+        case RateLimitReason::sms_paused: return "sms_paused";
+    }
+    return "";
+}
+
 }  // namespace sesame

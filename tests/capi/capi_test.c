@@ -465,6 +465,8 @@ static void test_basics(void) {
     CHECK(sesame_last_error_message() != NULL);
     CHECK_STR(sesame_last_error_message(), "");
     CHECK(sesame_last_error_retry_after() == 0);
+    CHECK(sesame_last_error_reason() != NULL);
+    CHECK_STR(sesame_last_error_reason(), "");
 
     for (i = 0; i < sizeof names / sizeof names[0]; i++) CHECK_STR(sesame_status_name(names[i].code), names[i].name);
     CHECK_STR(sesame_status_name(-1000), "SESAME_E_UNKNOWN");
@@ -1255,6 +1257,7 @@ static void test_login(void) {
     started0.struct_size = (uint32_t)sizeof started0;
     CHECK_STATUS(SESAME_E_RATE_LIMITED, sesame_login_start(&started0, w.engine, w.portal, "(555) 123-4567", &request));
     CHECK(sesame_last_error_retry_after() > 0 && sesame_last_error_retry_after() <= 30);
+    CHECK_STR(sesame_last_error_reason(), "cooldown");
 
     CHECK_STATUS(SESAME_OK, sesame_message_feed(&buf, w.engine, &root, w.client, 10));
     CHECK_HAS(buf.data, "\"status\":\"simulated\"");
@@ -1264,6 +1267,7 @@ static void test_login(void) {
     /* The rate-limit wait is this thread's until the next failure. */
     CHECK_STATUS(SESAME_E_NOT_FOUND, sesame_portal_find(&buf, w.engine, "no-such-portal"));
     CHECK(sesame_last_error_retry_after() == 0);
+    CHECK_STR(sesame_last_error_reason(), "");
 
     /* verify misuse, then a wrong code, then the right one. */
     verified0.struct_size = 0;

@@ -69,8 +69,9 @@ expect_eq "$(field '[.gated_resources[] | .kind + "|" + .slug + "|" + .title + "
 expect_eq "$(field '[.dashboard_templates[].language] | join(",")')" "en,es" "dashboard languages"
 en=$(field '.dashboard_templates[] | select(.language == "en") | .text')
 es=$(field '.dashboard_templates[] | select(.language == "es") | .text')
-[[ $en == *"Welcome back"* && $en == *"[ClientFirstName]"* ]] || fail "the English dashboard: $en"
-[[ $es == *"Bienvenido"* ]] || fail "the Spanish dashboard: $es"
+[[ $en == *"Today is [DateToday]"* && $en == *"[%Your next date:% EventDate]"* ]] || fail "the English dashboard: $en"
+[[ $es == *"Hoy es [DateToday]"* && $es == *"[%Su próxima cita:% EventDate]"* ]] || fail "the Spanish dashboard: $es"
+[[ $en != *"[UpcomingEvents]"* && $en != *"[AssignedDocuments]"* ]] || fail "the portal lists dates and documents itself: $en"
 expect_eq "$(field '.profile_policy | [.first_name, .middle_name, .last_name, .dob, .language, .phone, .email] | join(",")')" \
     "read_only,editable,read_only,read_only,editable,read_only,read_only" "profile policy"
 expect_eq "$(field '.upload_policy | [.allow_photos, .allow_documents, .max_bytes] | map(tostring) | join(",")')" \
@@ -89,6 +90,15 @@ expect_eq "${#blobs[@]}" 1 "files after a second init --demo"
 expect_ok --db "$work/second.db" --blob-dir "$work/blobs" init --demo
 [[ $out == *"ann@example.org"* && $out == *"ben@example.org"* && $out == *"+15551234567"* ]] ||
     fail "init --demo does not print the demo contacts"
+# The next command it prints runs as printed: this very program (not a `sesame` off the PATH) and
+# the database just made.
+next=$(grep '^Next: ' <<<"$out")
+next=${next#Next: }
+[[ $next == *" --db $work/second.db login start --portal demo "* ]] || fail "the next command: $next"
+program=${next%% --db *}
+[[ $(cd "$PWD" && realpath "$program") == $(realpath "$SESAME") ]] || fail "the next command's program: $program"
+expect_eq "$(PATH=/usr/bin:/bin; eval "$program" --db "$work/second.db" --blob-dir "$work/blobs" --json portal show demo | python3 -c 'import json,sys; print(json.load(sys.stdin)["portal"]["slug"])')" \
+    demo "the printed program runs"
 blobs=("$work/blobs"/*)
 expect_eq "${#blobs[@]}" 1 "files in --blob-dir"
 [[ ! -e $work/second.db.files ]] || fail "with --blob-dir the default directory was made anyway"

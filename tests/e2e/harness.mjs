@@ -6,7 +6,7 @@
 // build/release); SESAME_CHROMIUM the browser (default /usr/bin/chromium), SESAME_CHROMEDRIVER
 // its driver (default /usr/bin/chromedriver).
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve, dirname } from 'node:path';
@@ -268,4 +268,72 @@ export async function pageProblems(page) {
     }
     return problems;
   });
+}
+
+// ---- accessibility: axe-core ------------------------------------------------------------------
+
+// axe-core's browser script, from the npm package tests/e2e/package-lock.json pins (installed by
+// `npm ci` in tests/e2e; scripts/test does it before the browser tests).
+const AXE = join(ROOT, 'tests/e2e/node_modules/axe-core/axe.min.js');
+let axeSource = null;
+function axeScript() {
+  if (axeSource === null) {
+    if (!existsSync(AXE)) throw new Error(`${AXE} is missing: run \`npm ci\` in tests/e2e (scripts/test does)`);
+    axeSource = readFileSync(AXE, 'utf8');
+  }
+  return axeSource;
+}
+
+// The axe-core violations of the page as it is now, every rule axe runs by default (WCAG 2.0, 2.1
+// and 2.2 A and AA, and its best practices): one line per failing element, "" when there is none.
+export async function axeViolations(page) {
+  const loaded = await page.run(() => typeof window.axe === 'object');
+  if (!loaded) await page.inject(axeScript());
+  const result = await page.runAsync(() => window.axe.run(document, { resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary.replace(/\s+/g, ' ')) }))));
+  if (result && result.error) throw new Error('axe-core failed in the page: ' + result.error);
+  const lines = [];
+  for (const v of result) for (const node of v.nodes) lines.push(`${v.id} (${v.impact}): ${v.help}: ${node}`);
+  return lines.join('\n');
+}
+
+export const WIDTHS = [375, 1280];
+
+// What a page must be at both widths (375 px and 1280 px): no axe-core violation, and nothing
+// wider than the window (no sideways scrolling but inside a labelled, focusable scroll region).
+// Returns the problems, "" when there is none; the window is left 1280 px wide.
+export async function checkBothWidths(page, what) {
+  const problems = [];
+  for (const width of WIDTHS) {
+    await page.resize(width);
+    const violations = await axeViolations(page);
+    if (violations) problems.push(`${what} at ${width} px:\n${violations}`);
+    const wide = await page.run(() => {
+      const out = [];
+      const limit = document.documentElement.clientWidth;
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.right <= limit + 1) continue;
+        // Cut off by an ancestor that fits (overflow hidden or clipped, as visually hidden text is).
+        let clipped = false;
+        for (let a = el.parentElement; a && !clipped; a = a.parentElement) {
+          const style = getComputedStyle(a);
+          const clips = ['hidden', 'clip'].includes(style.overflowX) || style.clipPath !== 'none';
+          clipped = clips && a.getBoundingClientRect().right <= limit + 1;
+        }
+        if (clipped) continue;
+        let scroller = el.parentElement;
+        while (scroller && !(scroller.scrollWidth > scroller.clientWidth && getComputedStyle(scroller).overflowX !== 'visible')) {
+          scroller = scroller.parentElement;
+        }
+        const region = scroller && scroller.getAttribute('role') === 'region' && scroller.tabIndex === 0 &&
+          scroller.getAttribute('aria-label');
+        if (!region) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} reaches ${Math.round(r.right)} px`);
+      }
+      return out.slice(0, 5);
+    });
+    if (wide.length) problems.push(`${what} at ${width} px is wider than the window: ${wide.join('; ')}`);
+  }
+  return problems.join('\n');
 }

@@ -57,7 +57,7 @@ export class Driver {
   // log of the requests it makes, read with Browser.requestedUrls().
   async browser(chromium, { phone = false, javascript = true, requests = false } = {}) {
     const args = ['--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-      phone ? '--window-size=390,844' : '--window-size=1280,900'];
+      phone ? '--window-size=375,812' : '--window-size=1280,900'];
     if (!javascript) args.push('--blink-settings=scriptEnabled=false');
     if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
     const capabilities = { browserName: 'chrome', 'goog:chromeOptions': { binary: chromium, args } };
@@ -120,6 +120,27 @@ export class Browser {
   // Runs `fn(...args)` in the page and returns its result (JSON values only).
   async run(fn, ...args) {
     return this.cmd('POST', '/execute/sync', { script: `return (${fn}).apply(null, arguments);`, args });
+  }
+
+  // `fn` with a callback as its last argument; resolves with what the page passes to it.
+  async runAsync(fn, ...args) {
+    return this.cmd('POST', '/execute/async', {
+      script: `const done = arguments[arguments.length - 1];
+        Promise.resolve((${fn}).apply(null, Array.prototype.slice.call(arguments, 0, -1)))
+          .then(done, (e) => done({ error: String(e && e.stack || e) }));`,
+      args,
+    });
+  }
+
+  // Runs `source` (a whole script, such as a library's file) in the page as WebDriver scripts
+  // run: not subject to the page's Content-Security-Policy.
+  async inject(source) {
+    return this.cmd('POST', '/execute/sync', { script: source + '\n;return true;', args: [] });
+  }
+
+  // The window `width` CSS pixels wide (and `height` tall).
+  async resize(width, height = 900) {
+    await this.cmd('POST', '/window/rect', { width, height });
   }
 
   async element(selector) {
@@ -256,8 +277,15 @@ export class Browser {
 
   // A PNG of the page at full height.
   async screenshot(width) {
-    const height = await this.run(() => document.documentElement.scrollHeight);
-    await this.cmd('POST', '/window/rect', { width, height: Math.min(Math.max(height + 120, 600), 4000) });
+    // The page's height at this width: measured after the width is set, as text wraps differently.
+    // Grown until the whole page fits (the window's outer height includes its frame).
+    await this.cmd('POST', '/window/rect', { width, height: 600 });
+    for (let i = 0; i < 4; i += 1) {
+      const [page, inner] = await this.run(() => [document.documentElement.scrollHeight, window.innerHeight]);
+      if (page <= inner) break;
+      const { height } = await this.cmd('GET', '/window/rect');
+      await this.cmd('POST', '/window/rect', { width, height: Math.min(height + page - inner + 8, 4000) });
+    }
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 }

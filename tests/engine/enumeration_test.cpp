@@ -23,7 +23,8 @@ constexpr const char* kKnown = World::kPhone;          // (555) 123-4567
 constexpr const char* kUnknown = "(555) 987-4567";
 
 std::string seen(const Status& st) {
-    return fmt::format("{} retry_after={} \"{}\"", code_name(st.code()), st.retry_after(), st.message());
+    return fmt::format("{} reason={} retry_after={} \"{}\"", code_name(st.code()), reason_name(st.reason()),
+                       st.retry_after(), st.message());
 }
 
 std::string seen(const Result<LoginStarted>& r, UnixTime now) {
@@ -95,7 +96,8 @@ TEST_CASE_TEMPLATE("SECURITY 13: a known and an unknown contact give the visitor
     // The script reached what it is about, so the comparison above is not of two empty answers:
     // the lockout answered (a start refused while locked) and the SMS breaker tripped.
     CHECK(any_contains(known, "start: SESAME_E_RATE_LIMITED"));
-    CHECK(any_contains(known, "send 5: start: SESAME_E_RATE_LIMITED"));
+    CHECK(any_contains(known, "send 5: start: SESAME_E_RATE_LIMITED reason=sms_paused"));
+    CHECK(any_contains(known, "reason=locked"));
     CHECK(any_contains(known, "send 0: start: ok"));
     // The log keeps the truth apart: decoys for the unknown number, real codes for Ann.
     CHECK(unknown_world.events->count("login.verify", "decoy") > 0);

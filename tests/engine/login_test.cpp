@@ -347,6 +347,26 @@ TEST_CASE("start_login: a client whose language is es gets the Spanish template"
     CHECK_FALSE(contains(w.feed(w.ann).front().content, "código"));
 }
 
+TEST_CASE("start_login: a phone shared by clients of two languages gets the message in the page's language") {
+    MemoryWorld w;
+    Client ben = w.make_client(w.agency, "Ben", "Lee", "es");
+    w.add_contact(ben, ContactKind::phone, World::kPhone);
+    // No page language, or one neither speaks: the first owner's (Ann, English).
+    REQUIRE(w.start(World::kPhone).ok());
+    CHECK_FALSE(contains(w.feed(w.ann).front().content, "código"));
+    w.next_send();
+    REQUIRE(w.start(World::kPhone, RequestInfo{"203.0.113.7", "doctest", "fr"}).ok());
+    CHECK_FALSE(contains(w.feed(w.ann).front().content, "código"));
+    w.next_send();
+    // A Spanish page: Ben's language, which one of the owners speaks.
+    REQUIRE(w.start(World::kPhone, RequestInfo{"203.0.113.7", "doctest", "es"}).ok());
+    CHECK(contains(w.feed(ben).front().content, "código"));
+    w.next_send();
+    // A Spanish page for Ann's own email: Ann reads English, whatever the page.
+    REQUIRE(w.start(World::kEmail, RequestInfo{"203.0.113.7", "doctest", "es"}).ok());
+    CHECK_FALSE(contains(w.feed(w.ann).front().content, "código"));
+}
+
 TEST_CASE("start_login: a language without a template falls back to the portal's default language, then English") {
     MemoryWorld w;
     Client fay = w.make_client(w.agency, "Fay", "Roux", "fr");

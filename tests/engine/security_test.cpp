@@ -308,6 +308,8 @@ TEST_CASE("SECURITY 10: inside the resend cooldown nothing reaches the transport
     auto r = w.start(World::kPhone);
     REQUIRE(r.code() == Code::rate_limited);
     CHECK(r.status().retry_after() == 40);
+    CHECK(r.status().reason() == RateLimitReason::cooldown);
+    CHECK(std::string(reason_name(r.status().reason())) == "cooldown");
     CHECK(w.events->last_reason("login.start") == "cooldown");
     w.clock->advance(39);
     r = w.start("555.123.4567");  // the same contact written another way
@@ -340,6 +342,8 @@ TEST_CASE("SECURITY 10: the hourly and daily quotas of a contact") {
         REQUIRE(r.code() == Code::rate_limited);
         CHECK(r.status().retry_after() == t0 + 3600 - w.clock->now());
         CHECK(w.events->last_reason("login.start") == "hourly_quota");
+        CHECK(r.status().reason() == RateLimitReason::hourly_quota);
+        CHECK(std::string(reason_name(r.status().reason())) == "hourly_quota");
         CHECK(w.sms->count() == 3);
         w.clock->set(t0 + 3600);
         CHECK(w.start(World::kPhone).ok());
@@ -359,6 +363,8 @@ TEST_CASE("SECURITY 10: the hourly and daily quotas of a contact") {
         auto r = w.start(World::kPhone);
         REQUIRE(r.code() == Code::rate_limited);
         CHECK(w.events->last_reason("login.start") == "daily_quota");
+        CHECK(r.status().reason() == RateLimitReason::daily_quota);
+        CHECK(std::string(reason_name(r.status().reason())) == "daily_quota");
         CHECK(r.status().retry_after() == t0 + 86400 - w.clock->now());
         CHECK(w.sms->count() == 3);
         w.clock->set(t0 + 86400);
@@ -377,6 +383,8 @@ TEST_CASE("SECURITY 10: an IP over its verify limit is RATE_LIMITED, even with t
     REQUIRE(r.code() == Code::rate_limited);
     CHECK(r.status().retry_after() == t0 + 300 - w.clock->now());
     CHECK(w.events->last_reason("login.verify") == "ip_limit");
+    CHECK(r.status().reason() == RateLimitReason::ip);
+    CHECK(std::string(reason_name(r.status().reason())) == "ip");
     CHECK(w.verify(s.challenge_id, "000042", RequestInfo{"198.51.100.9", "other"}).ok());
 }
 
@@ -391,6 +399,7 @@ TEST_CASE("SECURITY 10: an IP over its start limit is RATE_LIMITED before any co
     auto r = w.start("(555) 222-9999");
     REQUIRE(r.code() == Code::rate_limited);
     CHECK(r.status().retry_after() == 600);
+    CHECK(r.status().reason() == RateLimitReason::ip);
     CHECK(w.sms->count() == 1);
     CHECK(w.start("(555) 222-9999", RequestInfo{"198.51.100.9", "other"}).ok());
     CHECK(w.sms->count() == 2);
@@ -405,6 +414,8 @@ TEST_CASE("SECURITY 10: a number outside the agency's SMS countries is RATE_LIMI
     REQUIRE(r.code() == Code::rate_limited);
     CHECK(r.status().retry_after() == 0);
     CHECK(w.events->last_reason("login.start") == "country_not_allowed");
+    CHECK(r.status().reason() == RateLimitReason::country);
+    CHECK(std::string(reason_name(r.status().reason())) == "country");
     CHECK(w.sms->count() == 0);
 
     w.agency.sms_countries = {"US", "GB"};
@@ -436,6 +447,8 @@ TEST_CASE("SECURITY 10: the SMS spend breaker stops text messages agency-wide an
     auto r = w.start("(555) 333-8888");
     REQUIRE(r.code() == Code::rate_limited);
     CHECK(w.events->last_reason("login.start") == "sms_breaker");
+    CHECK(r.status().reason() == RateLimitReason::sms_paused);
+    CHECK(std::string(reason_name(r.status().reason())) == "sms_paused");
     CHECK(w.sms->count() == 2);
     auto log = w.audit_log();
     CHECK(std::any_of(log.begin(), log.end(), [](const AuditEvent& e) { return e.action == "sms.breaker"; }));
@@ -444,6 +457,18 @@ TEST_CASE("SECURITY 10: the SMS spend breaker stops text messages agency-wide an
     w.clock->set(t0 + 3600);
     CHECK(w.start("(555) 333-8888").ok());
     CHECK(w.sms->count() == 3);
+}
+
+TEST_CASE("RateLimitReason: only a rate limit has a reason, and every reason has its name") {
+    MemoryWorld w;
+    CHECK(w.start("not a contact").status().reason() == RateLimitReason::none);
+    CHECK(w.start("(555) 000-0000").status().reason() == RateLimitReason::none);
+    CHECK(std::string(reason_name(RateLimitReason::none)).empty());
+    CHECK(std::string(reason_name(static_cast<RateLimitReason>(99))).empty());
+    const RateLimitReason all[] = {RateLimitReason::cooldown, RateLimitReason::hourly_quota, RateLimitReason::daily_quota,
+                                   RateLimitReason::ip,       RateLimitReason::locked,       RateLimitReason::country,
+                                   RateLimitReason::sms_paused};
+    for (const auto reason : all) CHECK(!std::string(reason_name(reason)).empty());
 }
 
 // ---- lockout across codes ---------------------------------------------------------------------
@@ -474,6 +499,8 @@ TEST_CASE("lockout across codes: after contact_failure_limit failures the contac
         REQUIRE(r.code() == Code::rate_limited);
         CHECK(r.status().retry_after() == expected_lock);
         CHECK(w.events->last_reason("login.start") == "contact_locked");
+        CHECK(r.status().reason() == RateLimitReason::locked);
+        CHECK(std::string(reason_name(r.status().reason())) == "locked");
         CHECK(w.start(World::kEmail).code() != Code::rate_limited);  // the lock is the contact's alone
         if (expected_lock > 1) {
             w.clock->advance(expected_lock - 1);

@@ -289,7 +289,8 @@ Response App::handle(const Request& request) {
     try {
         r = route(request);
         if (r.page) {
-            r.page->nav = sidebar(request);
+            r.page->current_path = request.path;
+            if (!r.page->staff) r.page->nav = sidebar(request, r.page->lang, r.page->client_links);
             r.body = render_page(*r.page);
             r.page.reset();
         }
@@ -313,8 +314,13 @@ std::optional<std::size_t> App::body_limit(const std::string& method, const std:
     return static_cast<std::size_t>(policy->max_bytes) + kUploadFormMargin;
 }
 
-std::vector<NavLink> App::sidebar(const Request& request) {
+std::vector<NavLink> App::sidebar(const Request& request, Lang lang, bool signed_in) {
     std::vector<NavLink> links;
+    if (signed_in) {
+        links.push_back({tr(lang, "dashboard_title"), "/dashboard"});
+        links.push_back({tr(lang, "profile_title"), "/profile"});
+        links.push_back({tr(lang, "uploads_title"), "/uploads"});
+    }
     auto portal_row = portal();
     if (!portal_row.ok()) return links;
     const std::string token = cookie(request, CookieKind::session);
@@ -323,7 +329,7 @@ std::vector<NavLink> App::sidebar(const Request& request) {
         std::cerr << "error: sidebar: " << sesame::code_name(items.code()) << "\n";
         return links;
     }
-    for (const auto& item : *items) links.push_back({item.title, item.link});
+    for (const auto& item : *items) links.push_back({term(lang, item.title), item.link});
     return links;
 }
 

@@ -113,8 +113,9 @@ public:
     void erase_admin_session(const std::string& id);
 
     // ---- page helpers -------------------------------------------------------------------------
-    // The sidebar items this request may see (Engine::sidebar with its session cookie, if any).
-    std::vector<NavLink> sidebar(const Request& request);
+    // The sidebar items this request may see (Engine::sidebar with its session cookie, if any),
+    // after the portal's own pages (dashboard, profile, uploads) when `signed_in`.
+    std::vector<NavLink> sidebar(const Request& request, Lang lang, bool signed_in);
     // The visitor's language before login: ?lang= or the form's lang, else the portal's default.
     Lang visitor_lang(const Request& request, const sesame::Portal& portal) const;
     // A page laid out by handle(), which adds the sidebar.

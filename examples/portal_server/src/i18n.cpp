@@ -45,9 +45,6 @@ constexpr Text kTexts[] = {
     {"code_hint", "The code is in the message we sent you.", "El código está en el mensaje que le enviamos."},
     {"verify_button", "Continue", "Continuar"},
     {"resend_button", "Send a new code", "Enviar un código nuevo"},
-    {"resend_wait_button", "Send a new code (wait {seconds} s)", "Enviar un código nuevo (espere {seconds} s)"},
-    {"resend_wait", "You can ask for a new code in {seconds} seconds.",
-     "Puede pedir un código nuevo en {seconds} segundos."},
     {"resent", "We sent a new code to {destination}.", "Enviamos un código nuevo a {destination}."},
     {"err_code_empty", "Enter the code from your message.", "Escriba el código de su mensaje."},
     {"err_code_wrong", "That code is not right. You have {tries} tries left.",
@@ -101,10 +98,8 @@ constexpr Text kTexts[] = {
     {"profile_fixed_hint", "Only the agency can change these. Contact them if something is wrong.",
      "Solo la agencia puede cambiar estos datos. Comuníquese con ella si algo está mal."},
     {"profile_edit_heading", "You can change", "Puede cambiar"},
-    {"language_hint", "en for English, es for Spanish.", "en para inglés, es para español."},
     {"save_button", "Save", "Guardar"},
     {"saved", "Saved", "Guardado"},
-    {"back_to_dashboard", "Back to your portal", "Volver a su portal"},
     {"err_profile_read_only", "{field} cannot be changed here. Contact the agency to change it; nothing was saved.",
      "{field} no se puede cambiar aquí. Comuníquese con la agencia para cambiarlo; no se guardó nada."},
     {"err_profile_invalid", "{field} is not valid. Check it and try again; nothing was saved.",
@@ -147,7 +142,92 @@ constexpr Text kTexts[] = {
     {"err_upload_type", "That file type is not accepted here. Send {types}.",
      "Ese tipo de archivo no se acepta aquí. Envíe {types}."},
     {"nav_label", "Portal links", "Enlaces del portal"},
+    {"notice_signed_out", "You have signed out.", "Ha cerrado la sesión."},
+    {"notice_sign_in_first", "Sign in to see this page.", "Inicie sesión para ver esta página."},
+    {"just_sent", "We just sent a code to {destination}: enter it, or ask for a new one in {countdown} s.",
+     "Acabamos de enviar un código a {destination}: escríbalo, o pida uno nuevo en {countdown} s."},
+    {"just_sent_elsewhere",
+     "We just sent a code to that phone number or email: enter it on the page where you asked for it, or ask "
+     "for a new one in {seconds} s.",
+     "Acabamos de enviar un código a ese número de teléfono o correo electrónico: escríbalo en la página donde "
+     "lo pidió, o pida uno nuevo en {seconds} s."},
+    {"resend_in", "You can ask for a new code in {countdown} s.", "Puede pedir un código nuevo en {countdown} s."},
+    {"code_expires_minutes", "The code works for {minutes} more minutes.",
+     "El código sirve durante {minutes} minutos más."},
+    {"code_expires_minute", "The code works for 1 more minute.", "El código sirve durante 1 minuto más."},
+    {"code_expired_now", "This code has expired: send a new one.", "Este código venció: pida uno nuevo."},
+    {"welcome_first", "Welcome, {name}", "Le damos la bienvenida, {name}"},
+    {"welcome_back", "Welcome back, {name}", "Hola de nuevo, {name}"},
+    {"not_on_file", "Not on file", "Sin registrar"},
+    {"language_en", "English", "Inglés"},
+    {"language_es", "Spanish (Español)", "Español"},
+    {"language_choice_hint", "The language of this portal and of the messages we send you.",
+     "El idioma de este portal y de los mensajes que le enviamos."},
 };
+
+// Words the agency's records use often, in the client's language: statuses, and the demo's event,
+// case and document types and sidebar titles. A value not listed is shown as the agency wrote it.
+struct Term {
+    const char* value;  // as stored, compared without regard to case
+    const char* en;
+    const char* es;
+};
+
+constexpr Term kTerms[] = {
+    {"scheduled", "Scheduled", "Programada"},
+    {"cancelled", "Cancelled", "Cancelada"},
+    {"canceled", "Cancelled", "Cancelada"},
+    {"completed", "Completed", "Realizada"},
+    {"rescheduled", "Rescheduled", "Reprogramada"},
+    {"open", "Open", "Abierto"},
+    {"closed", "Closed", "Cerrado"},
+    {"pending", "Pending", "Pendiente"},
+    {"signed", "Signed", "Firmado"},
+    {"received", "Received", "Recibido"},
+    {"hearing", "Hearing", "Audiencia"},
+    {"appointment", "Appointment", "Cita"},
+    {"pretrial hearing", "Pretrial hearing", "Audiencia preliminar"},
+    {"check-in appointment", "Check-in appointment", "Cita de presentación"},
+    {"arraignment", "Arraignment", "Lectura de cargos"},
+    {"trial", "Trial", "Juicio"},
+    {"sentencing", "Sentencing", "Sentencia"},
+    {"criminal", "Criminal", "Penal"},
+    {"civil", "Civil", "Civil"},
+    {"traffic", "Traffic", "Tránsito"},
+    {"order", "Order", "Orden"},
+    {"notice", "Notice", "Aviso"},
+    {"court information", "Court information", "Información del tribunal"},
+    {"hearing calendar", "Hearing calendar", "Calendario de audiencias"},
+    {"check-in form", "Check-in form", "Formulario de presentación"},
+    {"conditions of release", "Conditions of release", "Condiciones de libertad"},
+};
+
+constexpr const char* kMonthsEn[] = {"January", "February", "March",     "April",   "May",      "June",
+                                     "July",    "August",   "September", "October", "November", "December"};
+constexpr const char* kMonthsEs[] = {"enero", "febrero", "marzo",      "abril",   "mayo",      "junio",
+                                     "julio", "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
+constexpr const char* kDaysEn[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr const char* kDaysEs[] = {"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"};
+
+bool all_digits(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int number(std::string_view digits) {
+    int n = 0;
+    for (const char c : digits) n = n * 10 + (c - '0');
+    return n;
+}
+
+// Days from 1970-01-01 to a proleptic Gregorian date.
+long long days_from_civil(int y, int m, int d) {
+    y -= m <= 2 ? 1 : 0;
+    const long long era = (y >= 0 ? y : y - 399) / 400;
+    const long long yoe = y - era * 400;
+    const long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
 
 const Text& find(std::string_view key) {
     for (const auto& t : kTexts)
@@ -184,6 +264,42 @@ std::string tr(Lang lang, std::string_view key,
             s.replace(pos, mark.size(), value);
     }
     return s;
+}
+
+std::string term(Lang lang, std::string_view value) {
+    std::string lower;
+    for (const char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto& t : kTerms)
+        if (lower == t.value) return lang == Lang::es ? t.es : t.en;
+    return std::string(value);
+}
+
+std::string format_date(Lang lang, std::string_view iso) {
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-' || !all_digits(iso.substr(0, 4)) ||
+        !all_digits(iso.substr(5, 2)) || !all_digits(iso.substr(8, 2)))
+        return std::string(iso);
+    const int y = number(iso.substr(0, 4));
+    const int m = number(iso.substr(5, 2));
+    const int d = number(iso.substr(8, 2));
+    if (m < 1 || m > 12 || d < 1 || d > 31) return std::string(iso);
+    const long long days = days_from_civil(y, m, d);
+    const auto weekday = static_cast<std::size_t>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
+    const std::string day = std::to_string(d);
+    const std::string year = std::to_string(y);
+    if (lang == Lang::es)
+        return std::string(kDaysEs[weekday]) + ", " + day + " de " + kMonthsEs[m - 1] + " de " + year;
+    return std::string(kDaysEn[weekday]) + ", " + kMonthsEn[m - 1] + " " + day + ", " + year;
+}
+
+std::string format_time(Lang lang, std::string_view hhmm) {
+    if (hhmm.size() != 5 || hhmm[2] != ':' || !all_digits(hhmm.substr(0, 2)) || !all_digits(hhmm.substr(3, 2)))
+        return std::string(hhmm);
+    const int h = number(hhmm.substr(0, 2));
+    const int m = number(hhmm.substr(3, 2));
+    if (h > 23 || m > 59) return std::string(hhmm);
+    const std::string minutes = (m < 10 ? "0" : "") + std::to_string(m);
+    if (lang == Lang::es) return std::to_string(h) + ":" + minutes;
+    return std::to_string(h % 12 == 0 ? 12 : h % 12) + ":" + minutes + (h < 12 ? " AM" : " PM");
 }
 
 std::size_t text_count() { return std::size(kTexts); }

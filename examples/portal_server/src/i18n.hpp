@@ -21,6 +21,15 @@ bool parse_lang(std::string_view text, Lang& out);
 std::string tr(Lang lang, std::string_view key,
                std::initializer_list<std::pair<std::string_view, std::string>> values = {});
 
+// A status or type from the agency's records ("scheduled", "Pretrial hearing") in `lang` when the
+// portal's glossary knows it, else as written.
+std::string term(Lang lang, std::string_view value);
+// "2026-12-10" as "Thursday, December 10, 2026" / "jueves, 10 de diciembre de 2026"; anything that
+// is not such a date as it is.
+std::string format_date(Lang lang, std::string_view iso);
+// "14:00" as "2:00 PM" (English) / "14:00" (Spanish); anything else as it is.
+std::string format_time(Lang lang, std::string_view hhmm);
+
 // Every key of the table, for the test that checks that each has both languages.
 std::size_t text_count();
 bool text_complete(std::size_t index);

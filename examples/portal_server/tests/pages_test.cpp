@@ -105,15 +105,20 @@ TEST_CASE("sidebar: public items on every page, private ones only with a live se
     AppOptions o;
     o.staff_token = kStaffToken;
     Browser b(w.start(o));
-    for (const std::string path : {"/", "/?lang=es", "/nowhere", "/admin"}) {
+    for (const std::string path : {"/", "/?lang=es", "/nowhere"}) {
         const Reply r = b.get(path);
         CAPTURE(path);
         CHECK(has(r.body, "<nav class=\"sidebar\" aria-label="));
-        CHECK(has(r.body, "<a href=\"/\">Court information</a>"));
+        CHECK(has(r.body, path == "/nowhere"  ? "<a href=\"/\">Court information</a>"
+                          : path == "/"       ? "<a href=\"/\" aria-current=\"page\">Court information</a>"
+                                              : "<a href=\"/\" aria-current=\"page\">Información del tribunal</a>"));
         CHECK_FALSE(has(r.body, "Hearing calendar"));
         CHECK_FALSE(has(r.body, "/forms/check-in"));
     }
     CHECK(has(b.get("/?lang=es").body, "aria-label=\"Enlaces del portal\""));
+    CHECK(has(b.get("/?lang=es").body, "Información del tribunal"));  // the glossary's Spanish title
+    // The staff area has its own layout: no client sidebar.
+    CHECK_FALSE(has(b.get("/admin").body, "Court information"));
 
     const Reply dash = sign_in(w, b);
     CHECK(has(dash.body, "<a href=\"/\">Court information</a>"));
@@ -170,7 +175,7 @@ TEST_CASE("dashboard: the portal's merge-tag template first, then dates, cases a
     CHECK(has(dash.body, "<a href=\"/documents/" + std::to_string(with_file.id) + "\">Conditions of release</a>"));
     CHECK(has(dash.body, "<a href=\"/profile\">Your profile</a>"));
     CHECK(has(dash.body, "<a href=\"/uploads\">Your uploads</a>"));
-    CHECK(has(dash.body, "<td>Proof of address</td>"));  // no file, no link
+    CHECK(has(dash.body, "<td role=\"cell\" data-label=\"Name\">Proof of address</td>"));  // no file, no link
     CHECK_FALSE(has(dash.body, "/documents/" + std::to_string(without_file.id) + "\""));
 
     const Reply file = b.get("/documents/" + std::to_string(with_file.id));
@@ -283,7 +288,7 @@ TEST_CASE("gated: an unsafe next is dropped; several clients choose first, then 
     REQUIRE(started.status == 303);
     Reply verify = b.get("/verify");
     Reply done = b.submit(verify, "/verify", {{"code", w.feed_code(w.ann)}});
-    CHECK(done.header("Location") == "/choose");
+    CHECK(done.header("Location") == "/choose?lang=en");
 
     Browser c(b);
     c.jar.clear();
@@ -292,7 +297,7 @@ TEST_CASE("gated: an unsafe next is dropped; several clients choose first, then 
     started = c.submit(home, "/login", {{"identifier", World::kPhone}, {"next", "/calendars/hearings"}});
     verify = c.get("/verify");
     done = c.submit(verify, "/verify", {{"code", w.feed_code(w.ann)}});
-    CHECK(done.header("Location") == "/choose?next=%2Fcalendars%2Fhearings");
+    CHECK(done.header("Location") == "/choose?lang=en&next=%2Fcalendars%2Fhearings");
     const Reply choose = c.get(done.header("Location"));
     CHECK(has(choose.body, "<input type=\"hidden\" name=\"next\" value=\"/calendars/hearings\">"));
     const Reply chosen = c.submit(choose, "/choose", {{"client", std::to_string(ben.id)}, {"next", "/calendars/hearings"}});
@@ -532,4 +537,20 @@ TEST_CASE("uploads: a portal that takes none says so and has no form") {
     CHECK(page.status == 200);
     CHECK(has(page.body, "This portal does not take files."));
     CHECK_FALSE(has(page.body, "type=\"file\""));
+}
+
+TEST_CASE("uploads: the kind chosen stays chosen after an error") {
+    World w;
+    allow_uploads(w, true, true, 2048);
+    Browser b(w.start());
+    (void)sign_in(w, b);
+    const Reply page = b.get("/uploads");
+    CHECK(has(page.body, "<option value=\"document\">"));  // nothing chosen yet: the first is
+    Reply r = upload(b, page, "photo", {"file", "notes.txt", "just some text"});
+    CHECK(r.status == 415);
+    CHECK(has(r.body, "<option value=\"photo\" selected>Photo</option>"));
+    CHECK(has(r.body, "<option value=\"document\">Document</option>"));
+    r = upload(b, page, "document", {"file", "", ""});
+    CHECK(r.status == 400);
+    CHECK(has(r.body, "<option value=\"document\" selected>Document</option>"));
 }

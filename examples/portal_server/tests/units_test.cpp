@@ -268,3 +268,66 @@ TEST_CASE("multipart: malformed bodies are refused, never half read") {
     CHECK(parse_multipart("--\r\n", "", parts) == "no boundary");
     CHECK(parts.empty());
 }
+
+TEST_CASE("dates, times and the glossary in the client's language") {
+    CHECK(format_date(Lang::en, "2026-01-15") == "Thursday, January 15, 2026");
+    CHECK(format_date(Lang::es, "2026-01-15") == "jueves, 15 de enero de 2026");
+    CHECK(format_date(Lang::en, "2000-02-29") == "Tuesday, February 29, 2000");
+    CHECK(format_date(Lang::en, "1969-12-31") == "Wednesday, December 31, 1969");
+    CHECK(format_date(Lang::es, "2026-12-06") == "domingo, 6 de diciembre de 2026");
+    for (const char* odd : {"", "2026-1-15", "2026-13-01", "2026-00-10", "2026-01-32", "20x6-01-15", "next week"})
+        CHECK(format_date(Lang::en, odd) == odd);
+    CHECK(format_time(Lang::en, "00:05") == "12:05 AM");
+    CHECK(format_time(Lang::en, "12:00") == "12:00 PM");
+    CHECK(format_time(Lang::en, "14:30") == "2:30 PM");
+    CHECK(format_time(Lang::es, "14:30") == "14:30");
+    CHECK(format_time(Lang::es, "09:05") == "9:05");
+    for (const char* odd : {"", "9:30", "24:00", "12:60", "ab:cd", "noon"}) CHECK(format_time(Lang::en, odd) == odd);
+    CHECK(term(Lang::es, "scheduled") == "Programada");
+    CHECK(term(Lang::es, "Pretrial hearing") == "Audiencia preliminar");
+    CHECK(term(Lang::en, "open") == "Open");
+    CHECK(term(Lang::es, "Something the agency wrote") == "Something the agency wrote");
+}
+
+TEST_CASE("phone numbers in the agency's national format, other countries' in international format") {
+    CHECK(pages::phone_display("+15551234567", "US") == "(555) 123-4567");
+    CHECK(pages::phone_display("+442079460958", "US") == "+44 20 7946 0958");
+    CHECK(pages::phone_display("+442079460958", "GB") == "020 7946 0958");
+    CHECK(pages::phone_display("not a number", "US") == "not a number");
+}
+
+TEST_CASE("layout: a signed-in page has Log out and marks the current page; a staff page has the staff layout") {
+    Page p;
+    p.title = "Your profile";
+    p.body = "<h1>x</h1>";
+    p.nav = {{"Your portal", "/dashboard"}, {"Your profile", "/profile"}};
+    p.current_path = "/profile";
+    p.logout_csrf = "tok<en>";
+    const std::string html = render_page(p);
+    CHECK(html.find("<a href=\"/profile\" aria-current=\"page\">Your profile</a>") != std::string::npos);
+    CHECK(html.find("<a href=\"/dashboard\">Your portal</a>") != std::string::npos);
+    CHECK(html.find("<form class=\"logout\" method=\"post\" action=\"/logout\">") != std::string::npos);
+    CHECK(html.find("value=\"tok&lt;en&gt;\"") != std::string::npos);
+    CHECK(html.find("<body>") != std::string::npos);
+
+    Page staff;
+    staff.staff = true;
+    staff.title = "Portal administration";
+    staff.nav = {{"Court information", "/"}};  // a client sidebar is never shown to staff
+    staff.current_path = "/admin";
+    staff.staff_logout_csrf = "t";
+    const std::string s = render_page(staff);
+    CHECK(s.find("<body class=\"staff\">") != std::string::npos);
+    CHECK(s.find("Court information") == std::string::npos);
+    CHECK(s.find("<a href=\"/admin\" aria-current=\"page\">Clients and settings</a>") != std::string::npos);
+    CHECK(s.find("action=\"/admin/logout\"") != std::string::npos);
+    CHECK(s.find("<title>Portal administration – Staff</title>") != std::string::npos);
+}
+
+TEST_CASE("stacked tables: each cell names its column") {
+    const std::string t = stacked_table("feed", {"Code", "To & from"}, {{"<b>1</b>", ""}});
+    CHECK(t.find("<table class=\"stack\" role=\"table\" aria-labelledby=\"feed\">") != std::string::npos);
+    CHECK(t.find("<th scope=\"col\" role=\"columnheader\">To &amp; from</th>") != std::string::npos);
+    CHECK(t.find("<td role=\"cell\" data-label=\"Code\"><b>1</b></td>") != std::string::npos);
+    CHECK(t.find("<td role=\"cell\" data-label=\"To &amp; from\"></td>") != std::string::npos);
+}

@@ -2,6 +2,7 @@
 // the token, then get an HttpOnly admin cookie; every form carries a CSRF token keyed from it.
 // The server acts as a super admin of its own database (App::staff), limited here to the agency
 // of the portal it serves. Staff pages are in English.
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 
@@ -49,10 +50,40 @@ std::string hidden(const App& app, const std::string& admin_cookie) {
     return hidden_fields(app, CookieKind::admin, admin_cookie, Lang::en);
 }
 
-Response admin_response(App& app, const std::string& title, const std::string& body, int status) {
+// A page in the staff layout; `admin_cookie` (signed in) adds the staff links and "Sign out".
+Response admin_response(App& app, const std::string& title, const std::string& body, int status,
+                        const std::string& admin_cookie = {}) {
     Response r = app.page(Lang::en, title, body, status);
     r.no_store = true;
+    r.page->staff = true;
+    if (!admin_cookie.empty()) r.page->staff_logout_csrf = app.csrf_token(CookieKind::admin, admin_cookie);
     return r;
+}
+
+// The login code in a simulated message's text: the WebOTP line's "#123456", else the first run
+// of 6 to 10 digits standing alone; "" when there is none.
+std::string code_in(const std::string& text) {
+    auto digits_at = [&](std::size_t i) {
+        std::size_t j = i;
+        while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+        return j - i;
+    };
+    for (std::size_t i = text.find('#'); i != std::string::npos; i = text.find('#', i + 1)) {
+        const std::size_t n = digits_at(i + 1);
+        if (n >= 6 && n <= 10) return text.substr(i + 1, n);
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] < '0' || text[i] > '9' || (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1])))) continue;
+        const std::size_t n = digits_at(i);
+        const bool alone = i + n == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + n]));
+        if (n >= 6 && n <= 10 && alone) return text.substr(i, n);
+        i += n;
+    }
+    return {};
+}
+
+std::string contact_text(const sesame::Contact& contact, const std::string& region) {
+    return contact.kind == sesame::ContactKind::phone ? phone_display(contact.value, region) : contact.value;
 }
 
 Response sign_in_page(App& app, const Request& request, const std::string& error, int status) {
@@ -89,7 +120,6 @@ Response overview(App& app, const std::string& admin_cookie, const AdminView& vi
 
     std::string body = "<h1>Portal administration: " + escape(portal->name) + "</h1>\n";
     body += messages_html(view);
-    body += "<p><a href=\"/\">View Portal</a></p>\n";
 
     const bool enabled = portal->client_auth != sesame::ClientAuth::disabled;
     body += "<h2>Client Authentication</h2>\n<form method=\"post\" action=\"/admin/portal\">\n" +
@@ -132,23 +162,22 @@ Response overview(App& app, const std::string& admin_cookie, const AdminView& vi
     if (clients->empty()) {
         body += "<p>No clients yet.</p>\n";
     } else {
-        body += "<div class=\"table-wrap\"><table aria-labelledby=\"clients\">\n<thead><tr><th scope=\"col\">Name</th>"
-                "<th scope=\"col\">Language</th><th scope=\"col\">Contacts</th></tr></thead>\n<tbody>\n";
+        std::vector<std::vector<std::string>> rows;
         for (const auto& c : *clients) {
             auto contacts = app.engine().list_contacts(app.staff(), c.id);
             std::string contact_cells;
             if (contacts.ok())
-                for (const auto& k : *contacts) contact_cells += escape(k.value) + badges(k) + "<br>";
-            body += "<tr><td><a href=\"/admin/client?id=" + std::to_string(c.id) + "\">" +
-                    escape(c.first_name + " " + c.last_name) + "</a>" +
-                    (c.archived ? std::string(" <span class=\"badge\">Archived</span>") : std::string()) +
-                    "</td><td>" + escape(c.language) + "</td><td>" + contact_cells + "</td></tr>\n";
+                for (const auto& k : *contacts)
+                    contact_cells += (contact_cells.empty() ? "" : "<br>") + escape(contact_text(k, agency->default_region)) +
+                                     badges(k);
+            rows.push_back({"<a href=\"/admin/client?id=" + std::to_string(c.id) + "\">" +
+                                escape(c.first_name + " " + c.last_name) + "</a>" +
+                                (c.archived ? std::string(" <span class=\"badge\">Archived</span>") : std::string()),
+                            escape(c.language), contact_cells});
         }
-        body += "</tbody></table></div>\n";
+        body += stacked_table("clients", {"Name", "Language", "Contacts"}, rows);
     }
-    body += "<form method=\"post\" action=\"/admin/logout\">\n" + hidden(app, admin_cookie) +
-            "<button type=\"submit\" class=\"secondary\">Sign out</button>\n</form>\n";
-    return admin_response(app, "Portal administration", body, view.status);
+    return admin_response(app, "Portal administration", body, view.status, admin_cookie);
 }
 
 // The client of the served portal's agency named by `text`, or NOT_FOUND.
@@ -169,6 +198,10 @@ Response client_view(App& app, const std::string& admin_cookie, const sesame::Cl
     auto feed = app.engine().message_feed(app.staff(), client.id, 50);
     if (!contacts.ok() || !feed.ok()) return app.server_error(Lang::en);
     const std::string name = client.first_name + " " + client.last_name;
+    auto portal = app.portal();
+    auto agency = portal.ok() ? app.engine().get_agency(app.staff(), portal->agency_id)
+                              : sesame::Result<sesame::Agency>(portal.status());
+    const std::string region = agency.ok() ? agency->default_region : std::string("US");
 
     std::string body = "<h1>Client: " + escape(name) + "</h1>\n" + messages_html(view);
     body += "<p><a href=\"/admin\">Back to the client list</a></p>\n<h2>Contacts</h2>\n";
@@ -177,7 +210,7 @@ Response client_view(App& app, const std::string& admin_cookie, const sesame::Cl
     } else {
         body += "<ul>\n";
         for (const auto& k : *contacts)
-            body += "<li>" + escape(sesame::to_string(k.kind)) + ": " + escape(k.value) + badges(k) + "</li>\n";
+            body += "<li>" + escape(sesame::to_string(k.kind)) + ": " + escape(contact_text(k, region)) + badges(k) + "</li>\n";
         body += "</ul>\n";
     }
     body += "<h2>Add a contact</h2>\n<form method=\"post\" action=\"/admin/contacts\" novalidate>\n" +
@@ -189,21 +222,22 @@ Response client_view(App& app, const std::string& admin_cookie, const sesame::Cl
             "<input type=\"text\" id=\"value\" name=\"value\" required autocomplete=\"off\">\n"
             "<button type=\"submit\">Add contact</button>\n</form>\n";
 
-    body += "<h2 id=\"feed\">Message feed</h2>\n<p class=\"hint\">Simulated messages are shown whole, code "
-            "included; live ones with the code hidden.</p>\n";
+    body += "<h2 id=\"feed\">Message feed</h2>\n<p class=\"hint\">Simulated messages are shown whole, with their "
+            "code apart; live ones with the code hidden.</p>\n";
     if (feed->empty()) {
         body += "<p>No messages yet.</p>\n";
     } else {
-        body += "<div class=\"table-wrap\"><table aria-labelledby=\"feed\">\n<thead><tr><th scope=\"col\">Time</th>"
-                "<th scope=\"col\">Channel</th><th scope=\"col\">To</th><th scope=\"col\">Status</th>"
-                "<th scope=\"col\">Message</th></tr></thead>\n<tbody>\n";
-        for (const auto& m : *feed)
-            body += "<tr><td>" + escape(time_text(m.created_at)) + "</td><td>" + escape(sesame::to_string(m.channel)) +
-                    "</td><td>" + escape(m.to) + "</td><td>" + escape(sesame::to_string(m.status)) +
-                    "</td><td><pre>" + escape(m.content) + "</pre></td></tr>\n";
-        body += "</tbody></table></div>\n";
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& m : *feed) {
+            const std::string code = m.status == sesame::MessageStatus::simulated ? code_in(m.content) : std::string();
+            const std::string to = m.channel == sesame::Channel::sms ? phone_display(m.to, region) : m.to;
+            rows.push_back({code.empty() ? std::string() : "<strong class=\"code\">" + escape(code) + "</strong>",
+                            escape(time_text(m.created_at)), escape(sesame::to_string(m.channel)), escape(to),
+                            escape(sesame::to_string(m.status)), "<pre>" + escape(m.content) + "</pre>"});
+        }
+        body += stacked_table("feed", {"Code", "Time", "Channel", "To", "Status", "Message"}, rows);
     }
-    return admin_response(app, "Client " + name, body, view.status);
+    return admin_response(app, "Client " + name, body, view.status, admin_cookie);
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ Response render(App& app, Lang lang, const std::string& token, const std::vector
     const std::string switch_href = lang == Lang::es ? "/choose?lang=en" : "/choose?lang=es";
     Response r = app.page(lang, tr(lang, "choose_title"), body, status, switch_href);
     r.no_store = true;
+    r.page->logout_csrf = app.csrf_token(CookieKind::session, token);  // "Log out" instead of choosing
     return r;
 }
 

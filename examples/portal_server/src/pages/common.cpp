@@ -1,6 +1,9 @@
 #include <charconv>
 #include <cstdio>
 
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
 #include "pages/pages.hpp"
 
 namespace portal::pages {
@@ -59,6 +62,20 @@ std::string today(sesame::UnixTime now) {
     return buffer;
 }
 
+std::string phone_display(const std::string& number, const std::string& region) {
+    using i18n::phonenumbers::PhoneNumber;
+    using i18n::phonenumbers::PhoneNumberUtil;
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    PhoneNumber parsed;
+    if (util.Parse(number, region.empty() ? "US" : region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) return number;
+    // A number of the agency's own country (its calling code: 555 numbers have no region of their
+    // own) in its national form; any other one in international form.
+    const bool home = parsed.country_code() == util.GetCountryCodeForRegion(region.empty() ? "US" : region);
+    std::string out;
+    util.Format(parsed, home ? PhoneNumberUtil::NATIONAL : PhoneNumberUtil::INTERNATIONAL, &out);
+    return out.empty() ? number : out;
+}
+
 std::string trimmed(const std::string& text) {
     const auto first = text.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) return {};
@@ -79,6 +96,14 @@ std::string login_with_next(const std::string& path) {
     std::string encoded;
     for (const char c : path) encoded += c == '/' ? std::string("/") : url_encode(std::string_view(&c, 1));
     return "/?next=" + encoded;
+}
+
+Response& signed_in_layout(App& app, const SignedIn& in, Response& page) {
+    if (page.page) {
+        page.page->logout_csrf = app.csrf_token(CookieKind::session, in.token);
+        page.page->client_links = true;
+    }
+    return page;
 }
 
 Response signed_out(App& app) {

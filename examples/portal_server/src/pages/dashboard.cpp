@@ -9,47 +9,54 @@ namespace portal::pages {
 
 namespace {
 
-std::string cell(const std::string& text) { return "<td>" + escape(text) + "</td>"; }
-std::string head(Lang lang, const char* key) { return "<th scope=\"col\">" + escape(tr(lang, key)) + "</th>"; }
-
 std::string events_section(Lang lang, const std::vector<sesame::Event>& events) {
     std::string s = "<h2 id=\"events\">" + escape(tr(lang, "events_heading")) + "</h2>\n";
     if (events.empty()) return s + "<p>" + escape(tr(lang, "no_events")) + "</p>\n";
-    s += "<div class=\"table-wrap\"><table aria-labelledby=\"events\">\n<thead><tr>" + head(lang, "col_date") +
-         head(lang, "col_time") + head(lang, "col_type") + head(lang, "col_location") + head(lang, "col_judge") +
-         head(lang, "col_case_number") + head(lang, "col_status") + "</tr></thead>\n<tbody>\n";
+    std::vector<std::vector<std::string>> rows;
     for (const auto& e : events)
-        s += "<tr>" + cell(e.date) + cell(e.time) + cell(e.type) + cell(e.location) + cell(e.judge) +
-             cell(e.case_number) + cell(e.status) + "</tr>\n";
-    return s + "</tbody></table></div>\n";
+        rows.push_back({escape(format_date(lang, e.date)), escape(format_time(lang, e.time)), escape(term(lang, e.type)),
+                        escape(e.location), escape(e.judge), escape(e.case_number), escape(term(lang, e.status))});
+    return s + stacked_table("events",
+                             {tr(lang, "col_date"), tr(lang, "col_time"), tr(lang, "col_type"), tr(lang, "col_location"),
+                              tr(lang, "col_judge"), tr(lang, "col_case_number"), tr(lang, "col_status")},
+                             rows);
 }
 
 std::string cases_section(Lang lang, const std::vector<sesame::Case>& cases) {
     std::string s = "<h2 id=\"cases\">" + escape(tr(lang, "cases_heading")) + "</h2>\n";
     if (cases.empty()) return s + "<p>" + escape(tr(lang, "no_cases")) + "</p>\n";
-    s += "<div class=\"table-wrap\"><table aria-labelledby=\"cases\">\n<thead><tr>" + head(lang, "col_case_number") +
-         head(lang, "col_type") + head(lang, "col_charges") + head(lang, "col_status") + "</tr></thead>\n<tbody>\n";
+    std::vector<std::vector<std::string>> rows;
     for (const auto& c : cases)
-        s += "<tr>" + cell(c.case_number) + cell(c.type) + cell(c.charges) + cell(c.status) + "</tr>\n";
-    return s + "</tbody></table></div>\n";
+        rows.push_back({escape(c.case_number), escape(term(lang, c.type)), escape(c.charges), escape(term(lang, c.status))});
+    return s + stacked_table("cases",
+                             {tr(lang, "col_case_number"), tr(lang, "col_type"), tr(lang, "col_charges"),
+                              tr(lang, "col_status")},
+                             rows);
 }
 
 // The documents of this client that have a file attached: their names link to the download.
 std::string documents_section(App& app, Lang lang, const std::vector<sesame::Document>& documents) {
     std::string s = "<h2 id=\"documents\">" + escape(tr(lang, "documents_heading")) + "</h2>\n";
     if (documents.empty()) return s + "<p>" + escape(tr(lang, "no_documents")) + "</p>\n";
-    s += "<div class=\"table-wrap\"><table aria-labelledby=\"documents\">\n<thead><tr>" + head(lang, "col_name") +
-         head(lang, "col_type") + head(lang, "col_due") + head(lang, "col_status") + "</tr></thead>\n<tbody>\n";
+    std::vector<std::vector<std::string>> rows;
     for (const auto& d : documents) {
         // Read only to decide on the link: the download itself goes through the engine's checks.
         auto file = app.engine().store().get_document_file(d.id);
-        std::string name = escape(d.name);
+        std::string name = escape(term(lang, d.name));
         if (file.ok() && file->has_value())
             name = "<a href=\"/documents/" + std::to_string(d.id) + "\">" + name + "</a> <span class=\"hint\">(" +
                    escape(tr(lang, "download_hint", {{"size", size_text((*file)->size)}})) + ")</span>";
-        s += "<tr><td>" + name + "</td>" + cell(d.type) + cell(d.due_date) + cell(d.status) + "</tr>\n";
+        rows.push_back({name, escape(term(lang, d.type)), escape(format_date(lang, d.due_date)), escape(term(lang, d.status))});
     }
-    return s + "</tbody></table></div>\n";
+    return s + stacked_table("documents",
+                             {tr(lang, "col_name"), tr(lang, "col_type"), tr(lang, "col_due"), tr(lang, "col_status")},
+                             rows);
+}
+
+// The client's first sign-in: this session is the only one the store has for them.
+bool first_sign_in(App& app, sesame::Id client_id) {
+    auto sessions = app.engine().store().list_client_sessions(client_id);
+    return sessions.ok() && sessions->size() <= 1;
 }
 
 }  // namespace
@@ -78,19 +85,35 @@ Response dashboard_page(App& app, const Request& request) {
         return r;
     }
 
-    std::string body = "<h1>" + escape(tr(lang, "dashboard_title")) + "</h1>\n";
-    body += "<p><a href=\"/profile\">" + escape(tr(lang, "profile_title")) + "</a> · <a href=\"/uploads\">" +
-            escape(tr(lang, "uploads_title")) + "</a></p>\n";
-    // render_dashboard answers HTML in which every value is already escaped.
-    body += "<div class=\"dashboard\" lang=\"" + escape(dashboard->language) + "\">" + dashboard->html + "</div>\n";
-    body += events_section(lang, *events);
+    const std::string name = in.client.first_name.empty() ? in.client.last_name : in.client.first_name;
+    std::string body = "<h1>" + escape(tr(lang, first_sign_in(app, in.client.id) ? "welcome_first" : "welcome_back",
+                                          {{"name", name}})) + "</h1>\n";
+    // render_dashboard answers HTML in which every value is already escaped. Lines the template
+    // left empty (a tag with no value) are dropped.
+    std::string text;
+    std::size_t from = 0;
+    while (from <= dashboard->html.size()) {
+        auto to = dashboard->html.find('\n', from);
+        if (to == std::string::npos) to = dashboard->html.size();
+        const std::string line = dashboard->html.substr(from, to - from);
+        if (!trimmed(line).empty()) text += (text.empty() ? "" : "\n") + line;
+        from = to + 1;
+    }
+    if (!text.empty())
+        body += "<div class=\"dashboard\" lang=\"" + escape(dashboard->language) + "\">" + text + "</div>\n";
+    // A list the template already shows is not shown a second time.
+    std::string source;
+    if (dashboard->built_in) {
+        source = sesame::Engine::built_in_dashboard_template(dashboard->language);
+    } else if (auto t = app.engine().get_dashboard_template(app.staff(), portal->id, dashboard->language); t.ok()) {
+        source = t->text;
+    }
+    if (source.find("[UpcomingEvents]") == std::string::npos) body += events_section(lang, *events);
     body += cases_section(lang, *cases);
-    body += documents_section(app, lang, *documents);
-    body += "<form method=\"post\" action=\"/logout\">\n" + hidden_fields(app, CookieKind::session, token, lang) +
-            "<button type=\"submit\" class=\"secondary\">" + escape(tr(lang, "logout_button")) + "</button>\n</form>\n";
+    if (source.find("[AssignedDocuments]") == std::string::npos) body += documents_section(app, lang, *documents);
     Response r = app.page(lang, tr(lang, "dashboard_title"), body);
     r.no_store = true;
-    return r;
+    return signed_in_layout(app, in, r);
 }
 
 Response document_download(App& app, const Request& request) {
@@ -123,9 +146,12 @@ Response logout_submit(App& app, const Request& request) {
     if (!portal.ok()) return app.server_error(Lang::en);
     if (!app.csrf_ok(request, CookieKind::session)) return app.forbidden(app.visitor_lang(request, *portal));
     const std::string token = app.cookie(request, CookieKind::session);
-    // A dead session is as good as logged out: the answer is the same either way.
+    // A dead session is as good as logged out: the answer is the same either way. The start page
+    // says so, in the language of the page the client left.
     (void)app.engine().logout(portal->id, token);
-    return signed_out(app);
+    Response r = redirect("/?lang=" + std::string(lang_code(app.visitor_lang(request, *portal))) + "&notice=signed_out");
+    r.header("Set-Cookie", app.clear_cookie(CookieKind::session));
+    return r;
 }
 
 }  // namespace portal::pages

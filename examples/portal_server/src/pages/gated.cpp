@@ -12,19 +12,18 @@ namespace {
 using sesame::Access;
 using sesame::ResourceKind;
 
-std::string cell(const std::string& text) { return "<td>" + escape(text) + "</td>"; }
-std::string head(Lang lang, const char* key) { return "<th scope=\"col\">" + escape(tr(lang, key)) + "</th>"; }
-
 // The signed-in client's upcoming dates, for a calendar.
 std::string dates_table(App& app, Lang lang, sesame::Id portal_id, const std::string& token) {
     auto events = app.engine().client_events(portal_id, token, today(app.now()));
     if (!events.ok() || events->empty()) return "<p>" + escape(tr(lang, "no_events")) + "</p>\n";
-    std::string s = "<div class=\"table-wrap\"><table aria-labelledby=\"resource-title\">\n<thead><tr>" +
-                    head(lang, "col_date") + head(lang, "col_time") + head(lang, "col_type") +
-                    head(lang, "col_location") + head(lang, "col_status") + "</tr></thead>\n<tbody>\n";
+    std::vector<std::vector<std::string>> rows;
     for (const auto& e : *events)
-        s += "<tr>" + cell(e.date) + cell(e.time) + cell(e.type) + cell(e.location) + cell(e.status) + "</tr>\n";
-    return s + "</tbody></table></div>\n";
+        rows.push_back({escape(format_date(lang, e.date)), escape(format_time(lang, e.time)), escape(term(lang, e.type)),
+                        escape(e.location), escape(term(lang, e.status))});
+    return stacked_table("resource-title",
+                         {tr(lang, "col_date"), tr(lang, "col_time"), tr(lang, "col_type"), tr(lang, "col_location"),
+                          tr(lang, "col_status")},
+                         rows);
 }
 
 Response gated(App& app, const Request& request, ResourceKind kind, std::string_view prefix) {
@@ -66,7 +65,7 @@ Response gated(App& app, const Request& request, ResourceKind kind, std::string_
     auto resources = app.engine().list_gated_resources(app.staff(), portal->id);
     if (resources.ok())
         for (const auto& res : *resources)
-            if (res.kind == kind && res.slug == slug) title = res.title;
+            if (res.kind == kind && res.slug == slug) title = term(lang, res.title);
 
     std::string body = "<h1 id=\"resource-title\">" + escape(title) + "</h1>\n";
     if (kind == ResourceKind::calendar) {
@@ -80,6 +79,10 @@ Response gated(App& app, const Request& request, ResourceKind kind, std::string_
     }
     Response r = app.page(lang, title, body);
     r.no_store = signed_in;
+    if (signed_in) {
+        r.page->logout_csrf = app.csrf_token(CookieKind::session, token);
+        r.page->client_links = true;
+    }
     return r;
 }
 

@@ -1,4 +1,7 @@
 // GET / and POST /login: the one field a person types their phone number or email into.
+#include <algorithm>
+#include <cctype>
+
 #include "pages/pages.hpp"
 
 namespace portal::pages {
@@ -6,6 +9,23 @@ namespace portal::pages {
 namespace {
 
 constexpr std::size_t kIdentifierMax = 320;  // the longest email address there can be
+
+// Whether two typed identifiers name the same contact, as far as the page can tell without the
+// engine: the same digits for phone numbers, the same text without regard to case otherwise.
+bool same_contact(const std::string& a, const std::string& b) {
+    const bool email = a.find('@') != std::string::npos;
+    if (email != (b.find('@') != std::string::npos)) return false;
+    std::string x;
+    std::string y;
+    for (const char c : a)
+        if (!email ? (c >= '0' && c <= '9') : c != ' ') x += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char c : b)
+        if (!email ? (c >= '0' && c <= '9') : c != ' ') y += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // A leading country code 1 typed once and not the other time.
+    if (!email && x.size() == 11 && x[0] == '1' && y.size() == 10) x.erase(0, 1);
+    if (!email && y.size() == 11 && y[0] == '1' && x.size() == 10) y.erase(0, 1);
+    return !x.empty() && x == y;
+}
 
 // The other language's link, keeping where sign-in should lead.
 std::string switch_href(Lang lang, const std::string& next) {
@@ -15,8 +35,10 @@ std::string switch_href(Lang lang, const std::string& next) {
 }
 
 Response render(App& app, Lang lang, const sesame::Portal& portal, const std::string& login_cookie,
-                const std::string& identifier, const std::string& error, int status, const std::string& next) {
+                const std::string& identifier, const std::string& error, int status, const std::string& next,
+                const std::string& notice = {}) {
     std::string body = "<h1>" + escape(tr(lang, "sign_in_title")) + "</h1>\n";
+    if (!notice.empty()) body += "<p class=\"notice\" role=\"status\">" + escape(notice) + "</p>\n";
     if (portal.client_auth == sesame::ClientAuth::disabled) {
         body += "<p>" + escape(tr(lang, "auth_disabled")) + "</p>\n";
         return app.page(lang, tr(lang, "sign_in_title"), body, status, switch_href(lang, next));
@@ -57,7 +79,11 @@ Response login_page(App& app, const Request& request) {
     std::string login_cookie = app.cookie(request, CookieKind::login);
     const bool fresh = login_cookie.empty();
     if (fresh) login_cookie = App::random_id();
-    Response r = render(app, lang, *portal, login_cookie, {}, {}, 200, next);
+    // Why the visitor is here: they just signed out, or a page of theirs asked for sign-in first.
+    std::string notice;
+    if (request.param("notice") == "signed_out") notice = tr(lang, "notice_signed_out");
+    else if (!next.empty()) notice = tr(lang, "notice_sign_in_first");
+    Response r = render(app, lang, *portal, login_cookie, {}, {}, 200, next, notice);
     if (fresh) r.header("Set-Cookie", app.set_cookie(CookieKind::login, login_cookie));
     return r;
 }
@@ -78,7 +104,20 @@ Response login_submit(App& app, const Request& request) {
     if (identifier.size() > kIdentifierMax)
         return render(app, lang, *portal, login_cookie, {}, tr(lang, "err_identifier_invalid"), 400, next);
 
-    auto started = app.engine().start_login(portal->id, identifier, {request.ip, request.user_agent});
+    auto started = app.engine().start_login(portal->id, identifier,
+                                             {request.ip, request.user_agent, std::string(lang_code(lang))});
+    if (started.code() == sesame::Code::rate_limited && started.status().reason() == sesame::RateLimitReason::cooldown) {
+        // A code went to this contact moments ago. When it was this browser that asked for it,
+        // back to that code's page; otherwise say so, with the wait.
+        if (auto pending = app.pending(login_cookie); pending && same_contact(pending->identifier, identifier)) {
+            pending->lang = lang;
+            app.update_pending(login_cookie, *pending);
+            return redirect("/verify?again=1");
+        }
+        const std::string error =
+            tr(lang, "just_sent_elsewhere", {{"seconds", std::to_string(std::max<std::int64_t>(1, started.status().retry_after()))}});
+        return render(app, lang, *portal, login_cookie, identifier, error, 429, next);
+    }
     if (!started.ok()) {
         int status = 400;
         const std::string error = login_error_text(lang, started.status(), status);

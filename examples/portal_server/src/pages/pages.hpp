@@ -16,6 +16,9 @@ std::string hidden_fields(const App& app, CookieKind kind, const std::string& co
 std::string login_error_text(Lang lang, const sesame::Status& status, int& http_status);
 // "Today" for the dashboard's upcoming events: the UTC date of `now` (YYYY-MM-DD).
 std::string today(sesame::UnixTime now);
+// A stored phone number (E.164) as people of `region` (the agency's, "US") write it: "(555)
+// 123-4567"; a number of another country in international form; unparseable text as it is.
+std::string phone_display(const std::string& number, const std::string& region);
 // Trims spaces and tabs at both ends.
 std::string trimmed(const std::string& text);
 
@@ -34,6 +37,8 @@ std::optional<Response> require_client(App& app, const Request& request, SignedI
 // "/?next=<path>" (the path percent-encoded but for its slashes); "/" for the dashboard or a path
 // safe_next refuses.
 std::string login_with_next(const std::string& path);
+// Lays `page` out as a signed-in client's: "Log out" in the header, their own pages in the sidebar.
+Response& signed_in_layout(App& app, const SignedIn& in, Response& page);
 // The session cookie cleared, back to the start page.
 Response signed_out(App& app);
 

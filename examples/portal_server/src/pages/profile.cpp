@@ -22,8 +22,21 @@ struct ProfileView {
     int status = 200;
 };
 
+// A read-only value as a <dd>: dates and languages as people read them, "Not on file" when empty.
+std::string shown_value(Lang lang, const std::string& field, const std::string& value) {
+    if (trimmed(value).empty()) return "<dd class=\"empty-value\">" + escape(tr(lang, "not_on_file")) + "</dd>";
+    std::string text = value;
+    Lang named = lang;
+    if (field == "dob") text = format_date(lang, value);
+    else if (field == "language" && parse_lang(value, named)) text = tr(lang, "language_" + std::string(lang_code(named)));
+    else if (field == "status" || field == "type" || field == "gender") text = term(lang, value);
+    return "<dd>" + escape(text) + "</dd>";
+}
+
 Response render(App& app, const SignedIn& in, const sesame::Profile& profile, const ProfileView& view) {
     const Lang lang = in.lang;
+    auto agency = app.engine().get_agency(app.staff(), in.portal.agency_id);
+    const std::string region = agency.ok() ? agency->default_region : std::string("US");
     std::string body = "<h1>" + escape(tr(lang, "profile_title")) + "</h1>\n";
     if (!view.notice.empty()) body += "<p class=\"notice\" role=\"status\">" + escape(view.notice) + "</p>\n";
     if (!view.error.empty()) body += alert_paragraph("profile-error", view.error);
@@ -33,23 +46,35 @@ Response render(App& app, const SignedIn& in, const sesame::Profile& profile, co
     for (const auto& f : profile.fields) {
         const auto shown = view.values.find(f.name);
         const std::string value = shown != view.values.end() ? shown->second : f.value;
-        if (f.policy == FieldPolicy::editable) {
+        if (f.policy == FieldPolicy::editable && f.name == "language") {
+            // A choice of the languages the portal speaks, each named in itself too.
+            Lang chosen = lang;
+            parse_lang(value, chosen);
+            inputs += "<label for=\"language\">" + escape(label(lang, f.name)) + "</label>\n<p id=\"language-hint\" "
+                      "class=\"hint\">" + escape(tr(lang, "language_choice_hint")) + "</p>\n<select id=\"language\" "
+                      "name=\"language\" aria-describedby=\"language-hint" +
+                      std::string(view.error.empty() ? "" : " profile-error") + "\">\n";
+            for (const Lang option : {Lang::en, Lang::es}) {
+                const std::string code(lang_code(option));
+                inputs += "<option value=\"" + code + "\"" + (option == chosen ? " selected" : "") + ">" +
+                          escape(tr(lang, "language_" + code)) + "</option>\n";
+            }
+            inputs += "</select>\n";
+        } else if (f.policy == FieldPolicy::editable) {
             const std::string type = f.name == "dob" ? "date" : "text";
             inputs += "<label for=\"" + escape(f.name) + "\">" + escape(label(lang, f.name)) + "</label>\n<input type=\"" +
                       type + "\" id=\"" + escape(f.name) + "\" name=\"" + escape(f.name) + "\" value=\"" +
                       escape(value) + "\" maxlength=\"" + std::to_string(kValueMax) + "\"";
-            if (f.name == "language") inputs += " autocomplete=\"language\"";
             if (!view.error.empty()) inputs += " aria-describedby=\"profile-error\"";
             inputs += ">\n";
-            if (f.name == "language")
-                inputs += "<p class=\"hint\">" + escape(tr(lang, "language_hint")) + "</p>\n";
         } else {
-            fixed += "<dt>" + escape(label(lang, f.name)) + "</dt><dd>" + escape(f.value) + "</dd>\n";
+            fixed += "<dt>" + escape(label(lang, f.name)) + "</dt>" + shown_value(lang, f.name, f.value) + "\n";
         }
     }
     for (const auto& c : profile.contacts) {
         const std::string kind(sesame::to_string(c.kind));
-        fixed += "<dt>" + escape(label(lang, kind)) + "</dt><dd>" + escape(c.value) + "</dd>\n";
+        const std::string value = c.kind == sesame::ContactKind::phone ? phone_display(c.value, region) : c.value;
+        fixed += "<dt>" + escape(label(lang, kind)) + "</dt><dd>" + escape(value) + "</dd>\n";
     }
     if (!fixed.empty()) {
         body += "<h2>" + escape(tr(lang, "profile_fixed_heading")) + "</h2>\n<p class=\"hint\">" +
@@ -60,10 +85,9 @@ Response render(App& app, const SignedIn& in, const sesame::Profile& profile, co
                 "novalidate>\n" + hidden_fields(app, CookieKind::session, in.token, lang) + inputs +
                 "<button type=\"submit\">" + escape(tr(lang, "save_button")) + "</button>\n</form>\n";
     }
-    body += "<p><a href=\"/dashboard\">" + escape(tr(lang, "back_to_dashboard")) + "</a></p>\n";
     Response r = app.page(lang, tr(lang, "profile_title"), body, view.status);
     r.no_store = true;
-    return r;
+    return signed_in_layout(app, in, r);
 }
 
 // An engine failure of a signed-in page: out when the session died, else a server error.

@@ -16,6 +16,7 @@ struct UploadsView {
     std::string error;
     std::string notice;
     int status = 200;
+    std::string kind = {};  // the kind chosen in the form, kept after an error
 };
 
 std::string kind_text(Lang lang, UploadKind kind) {
@@ -41,15 +42,13 @@ Response render(App& app, const SignedIn& in, const UploadsView& view) {
     if (uploads->empty()) {
         body += "<p>" + escape(tr(lang, "uploads_none")) + "</p>\n";
     } else {
-        body += "<div class=\"table-wrap\"><table aria-labelledby=\"sent\">\n<thead><tr><th scope=\"col\">" +
-                escape(tr(lang, "col_name")) + "</th><th scope=\"col\">" + escape(tr(lang, "col_type")) +
-                "</th><th scope=\"col\">" + escape(tr(lang, "col_size")) + "</th><th scope=\"col\">" +
-                escape(tr(lang, "col_date")) + "</th></tr></thead>\n<tbody>\n";
+        std::vector<std::vector<std::string>> rows;
         for (const auto& u : *uploads)
-            body += "<tr><td><a href=\"/uploads/" + std::to_string(u.id) + "\">" + escape(u.file_name) +
-                    "</a></td><td>" + escape(kind_text(lang, u.kind)) + "</td><td>" + escape(size_text(u.size)) +
-                    "</td><td>" + escape(today(u.created_at)) + "</td></tr>\n";
-        body += "</tbody></table></div>\n";
+            rows.push_back({"<a href=\"/uploads/" + std::to_string(u.id) + "\">" + escape(u.file_name) + "</a>",
+                            escape(kind_text(lang, u.kind)), escape(size_text(u.size)),
+                            escape(format_date(lang, today(u.created_at)))});
+        body += stacked_table("sent", {tr(lang, "col_name"), tr(lang, "col_type"), tr(lang, "col_size"), tr(lang, "col_date")},
+                              rows);
     }
 
     body += "<h2>" + escape(tr(lang, "upload_heading")) + "</h2>\n";
@@ -76,15 +75,16 @@ Response render(App& app, const SignedIn& in, const UploadsView& view) {
                 (view.error.empty() ? std::string() : std::string(" aria-invalid=\"true\"")) + ">\n<label for=\"kind\">" +
                 escape(tr(lang, "upload_kind_label")) + "</label>\n<select id=\"kind\" name=\"kind\">\n";
         if (policy->allow_documents)
-            body += "<option value=\"document\">" + escape(kind_text(lang, UploadKind::document)) + "</option>\n";
+            body += "<option value=\"document\"" + std::string(view.kind == "document" ? " selected" : "") + ">" +
+                    escape(kind_text(lang, UploadKind::document)) + "</option>\n";
         if (policy->allow_photos)
-            body += "<option value=\"photo\">" + escape(kind_text(lang, UploadKind::photo)) + "</option>\n";
+            body += "<option value=\"photo\"" + std::string(view.kind == "photo" ? " selected" : "") + ">" +
+                    escape(kind_text(lang, UploadKind::photo)) + "</option>\n";
         body += "</select>\n<button type=\"submit\">" + escape(tr(lang, "upload_button")) + "</button>\n</form>\n";
     }
-    body += "<p><a href=\"/dashboard\">" + escape(tr(lang, "back_to_dashboard")) + "</a></p>\n";
     Response r = app.page(lang, tr(lang, "uploads_title"), body, view.status);
     r.no_store = true;
-    return r;
+    return signed_in_layout(app, in, r);
 }
 
 }  // namespace
@@ -114,37 +114,37 @@ Response upload_submit(App& app, const Request& request) {
     for (const auto& part : parts)
         if (!part.file_name) fields.form.emplace(part.name, part.body);
     if (!app.csrf_ok(fields, CookieKind::session)) return app.forbidden(lang);
+    const std::string chosen = fields.param("kind");  // shown selected again after an error
 
     const MultipartPart* file = nullptr;
     for (const auto& part : parts)
         if (part.name == "file" && part.file_name) file = &part;
     if (!file || (file->file_name->empty() && file->body.empty()))
-        return render(app, in, {tr(lang, "err_upload_no_file"), {}, 400});
-    if (file->body.empty()) return render(app, in, {tr(lang, "err_upload_empty"), {}, 400});
+        return render(app, in, {tr(lang, "err_upload_no_file"), {}, 400, chosen});
+    if (file->body.empty()) return render(app, in, {tr(lang, "err_upload_empty"), {}, 400, chosen});
     UploadKind kind = UploadKind::document;
-    if (!sesame::parse(fields.param("kind"), kind)) return render(app, in, {tr(lang, "err_upload_kind"), {}, 400});
+    if (!sesame::parse(fields.param("kind"), kind)) return render(app, in, {tr(lang, "err_upload_kind"), {}, 400, chosen});
 
     auto policy = app.engine().get_upload_policy(app.staff(), in.portal.id);
     const std::vector<std::uint8_t> bytes(file->body.begin(), file->body.end());
     auto uploaded = app.engine().upload(in.portal.id, in.token, kind, *file->file_name, bytes);
     if (uploaded.ok())
-        return render(app, in, {{}, tr(lang, "upload_done", {{"name", uploaded->file_name}}), 200});
+        return render(app, in, {{}, tr(lang, "upload_done", {{"name", uploaded->file_name}}), 200, chosen});
     switch (uploaded.code()) {
         case sesame::Code::session_invalid: return signed_out(app);
         case sesame::Code::selection_required: return redirect("/choose");
         case sesame::Code::permission_denied:
-            return render(app, in, {tr(lang, "err_upload_kind_off", {{"kind", kind_text(lang, kind)}}), {}, 403});
+            return render(app, in, {tr(lang, "err_upload_kind_off", {{"kind", kind_text(lang, kind)}}), {}, 403, chosen});
         case sesame::Code::invalid_argument: {
             if (policy.ok() && static_cast<std::int64_t>(bytes.size()) > policy->max_bytes)
-                return render(app, in,
-                              {tr(lang, "err_upload_size", {{"size", size_text(policy->max_bytes)}}), {}, 413});
+                return render(app, in, {tr(lang, "err_upload_size", {{"size", size_text(policy->max_bytes)}}), {}, 413, chosen});
             const std::string types = kind == UploadKind::photo ? "JPEG, PNG" : "PDF, JPEG, PNG";
-            return render(app, in, {tr(lang, "err_upload_type", {{"types", types}}), {}, 415});
+            return render(app, in, {tr(lang, "err_upload_type", {{"types", types}}), {}, 415, chosen});
         }
         default: {
             std::fprintf(stderr, "error: upload: %s: %s\n", sesame::code_name(uploaded.code()),
                          uploaded.status().message().c_str());
-            Response r = render(app, in, {tr(lang, "err_generic"), {}, 500});
+            Response r = render(app, in, {tr(lang, "err_generic"), {}, 500, chosen});
             r.status = 500;
             return r;
         }

@@ -17,7 +17,17 @@ struct VerifyView {
     std::string error;   // shown on the code field
     std::string notice;  // "we sent a new code"
     int status = 200;
+    bool again = false;  // a second sign-in inside the resend wait came back here
 };
+
+// `text` escaped, with "{countdown}" as the one element the countdown script updates.
+std::string with_countdown(const std::string& text, std::int64_t seconds) {
+    std::string html = escape(text);
+    const std::string mark = "{countdown}";
+    if (auto pos = html.find(mark); pos != std::string::npos)
+        html.replace(pos, mark.size(), "<span data-countdown>" + std::to_string(seconds) + "</span>");
+    return html;
+}
 
 Response render(App& app, const std::string& login_cookie, const PendingLogin& login, const VerifyView& view) {
     const Lang lang = login.lang;
@@ -25,10 +35,25 @@ Response render(App& app, const std::string& login_cookie, const PendingLogin& l
     const std::int64_t wait = login.resend_after > now ? login.resend_after - now : 0;
 
     std::string body = "<h1>" + escape(tr(lang, "verify_title")) + "</h1>\n";
-    body += "<p class=\"notice\">" +
-            escape(view.notice.empty() ? tr(lang, "verify_sent", {{"destination", login.masked_destination}})
-                                       : view.notice) +
-            "</p>\n";
+    // The one place the wait is counted down: the notice of a second sign-in, else the line above
+    // the resend button. The script counts the same number down and enables the button at 0.
+    const bool again = view.again && wait > 0;
+    if (again) {
+        body += "<p class=\"notice\" role=\"status\" id=\"resend-wait\">" +
+                with_countdown(tr(lang, "just_sent", {{"destination", login.masked_destination}}), wait) + "</p>\n";
+    } else {
+        body += "<p class=\"notice\">" +
+                escape(view.notice.empty() ? tr(lang, "verify_sent", {{"destination", login.masked_destination}})
+                                           : view.notice) +
+                "</p>\n";
+    }
+    // When the code stops working, in minutes from now (rounded up).
+    const std::int64_t left = login.expires_at - now;
+    if (left <= 0) body += "<p class=\"hint\" id=\"code-expiry\">" + escape(tr(lang, "code_expired_now")) + "</p>\n";
+    else if (left <= 60) body += "<p class=\"hint\" id=\"code-expiry\">" + escape(tr(lang, "code_expires_minute")) + "</p>\n";
+    else
+        body += "<p class=\"hint\" id=\"code-expiry\">" +
+                escape(tr(lang, "code_expires_minutes", {{"minutes", std::to_string((left + 59) / 60)}})) + "</p>\n";
     std::string described = "code-hint";
     body += "<form method=\"post\" action=\"/verify\" novalidate>\n";
     body += hidden_fields(app, CookieKind::login, login_cookie, lang);
@@ -47,20 +72,19 @@ Response render(App& app, const std::string& login_cookie, const PendingLogin& l
     body += "<form method=\"post\" action=\"/resend\">\n";
     body += hidden_fields(app, CookieKind::login, login_cookie, lang);
     if (wait > 0) {
-        const std::string seconds = std::to_string(wait);
-        body += "<p id=\"resend-wait\" class=\"hint\">" + escape(tr(lang, "resend_wait", {{"seconds", seconds}})) +
-                "</p>\n";
+        if (!again)
+            body += "<p id=\"resend-wait\" class=\"hint\">" + with_countdown(tr(lang, "resend_in"), wait) + "</p>\n";
         body += "<button type=\"submit\" class=\"secondary\" disabled aria-describedby=\"resend-wait\" "
-                "data-wait-seconds=\"" + seconds + "\" data-ready-label=\"" + escape(tr(lang, "resend_button")) +
-                "\" data-wait-label=\"" + escape(tr(lang, "resend_wait_button", {{"seconds", "{seconds}"}})) +
-                "\">" + escape(tr(lang, "resend_wait_button", {{"seconds", seconds}})) + "</button>\n";
+                "data-wait-seconds=\"" + std::to_string(wait) + "\">" + escape(tr(lang, "resend_button")) +
+                "</button>\n";
     } else {
         body += "<button type=\"submit\" class=\"secondary\">" + escape(tr(lang, "resend_button")) + "</button>\n";
     }
     body += "</form>\n";
     body += "<p><a href=\"/?lang=" + std::string(lang_code(lang)) + "\">" + escape(tr(lang, "start_over")) +
             "</a></p>\n";
-    const std::string switch_href = lang == Lang::es ? "/verify?lang=en" : "/verify?lang=es";
+    std::string switch_href = lang == Lang::es ? "/verify?lang=en" : "/verify?lang=es";
+    if (again) switch_href += "&again=1";
     Response r = app.page(lang, tr(lang, "verify_title"), body, view.status, switch_href, wait > 0);
     r.no_store = true;
     return r;
@@ -95,7 +119,9 @@ Response verify_page(App& app, const Request& request) {
     const std::string login_cookie = app.cookie(request, CookieKind::login);
     auto login = current(app, request, login_cookie);
     if (!login) return redirect("/");
-    return render(app, login_cookie, *login, {});
+    VerifyView view;
+    view.again = request.param("again") == "1";
+    return render(app, login_cookie, *login, view);
 }
 
 Response verify_submit(App& app, const Request& request) {
@@ -124,8 +150,10 @@ Response verify_submit(App& app, const Request& request) {
     if (verified.ok()) {
         app.erase_pending(login_cookie);
         const std::string next = safe_next(login->next) ? login->next : std::string();
-        std::string to = verified->client_id ? (next.empty() ? std::string("/dashboard") : next) : "/choose";
-        if (!verified->client_id && !next.empty()) to += "?next=" + url_encode(next);
+        // The chooser speaks the language of the page the person signed in on.
+        std::string to = verified->client_id ? (next.empty() ? std::string("/dashboard") : next)
+                                             : "/choose?lang=" + std::string(lang_code(lang));
+        if (!verified->client_id && !next.empty()) to += "&next=" + url_encode(next);
         Response r = redirect(to);
         r.header("Set-Cookie", app.set_cookie(CookieKind::session, verified->token));
         r.header("Set-Cookie", app.clear_cookie(CookieKind::login));
@@ -169,11 +197,10 @@ Response resend_submit(App& app, const Request& request) {
     const Lang lang = login->lang;
 
     const sesame::UnixTime now = app.now();
-    if (now < login->resend_after) {
-        const std::string seconds = std::to_string(login->resend_after - now);
-        return render(app, login_cookie, *login, {tr(lang, "resend_wait", {{"seconds", seconds}}), {}, 429});
-    }
-    auto started = app.engine().start_login(portal->id, login->identifier, {request.ip, request.user_agent});
+    if (now < login->resend_after)
+        return render(app, login_cookie, *login, {{}, {}, 429, true});
+    auto started = app.engine().start_login(portal->id, login->identifier,
+                                             {request.ip, request.user_agent, std::string(lang_code(lang))});
     if (!started.ok()) {
         int status = 400;
         const std::string error = login_error_text(lang, started.status(), status);
