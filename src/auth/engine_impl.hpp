@@ -2,6 +2,8 @@
 // src/portal (staff operations).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,8 +29,12 @@ struct Engine::Impl {
     UnixTime now() const { return clock->now(); }
 
     // Stores the event (at = now() when 0) and hands it to the audit sink. An audit failure never
-    // changes the outcome of the operation it records.
-    void audit(AuditEvent e);
+    // changes the outcome of the operation it records: it is counted and handed to the audit
+    // failure sink.
+    void audit(AuditEvent e) { (void)store_audit(std::move(e)); }
+    // The same, returning the store's status.
+    Status store_audit(AuditEvent e);
+    std::atomic<std::uint64_t> audit_failures{0};
 
     // PERMISSION_DENIED naming the permission unless the actor is a super admin or holds it.
     static Status require(const Actor& actor, std::string_view permission);
