@@ -35,7 +35,9 @@ struct Portal {
         o.store = sesame::make_memory_store();
         o.master_key = std::vector<std::uint8_t>(32, 7);
         o.clock = clock;
-        engine = std::move(*sesame::Engine::open(std::move(o)));
+        auto opened = sesame::Engine::open(std::move(o));
+        if (!opened.ok()) __builtin_trap();
+        engine = std::move(*opened);
         const sesame::Actor root{"fuzz", 0, {}, true};
         sesame::Agency a;
         a.name = "Court";
