@@ -198,6 +198,8 @@ int run(int argc, char** argv) {
     options.store = *store;
     options.key_file = g.key_file;
     options.blob_dir = g.blob_dir;
+    // A new key for an existing database (the old key file is gone): the database learns this key.
+    options.replace_key_check = spec->db != cli::DbUse::existing && db_exists && !key_exists;
     auto engine = sesame::Engine::open(std::move(options));
     if (!engine) {
         cli::report_failure(g, engine.status());

@@ -61,6 +61,10 @@ struct EngineOptions {
     // Exactly one of the two. The key never enters the store.
     std::optional<std::vector<std::uint8_t>> master_key;
     std::string key_file;
+    // The store keeps a key check value, and Engine::open refuses another key (CRYPTO). true: the
+    // key is a new one replacing a lost key (`sesame init` without the old key file): its value
+    // replaces the stored one.
+    bool replace_key_check = false;
     std::shared_ptr<Clock> clock;                 // default: SystemClock
     std::shared_ptr<RandomSource> random;         // default: libsodium's randombytes_uniform
     std::shared_ptr<Transport> sms_transport;     // live SMS; without it live SMS stays queued
@@ -70,6 +74,11 @@ struct EngineOptions {
     bool deliver_immediately = true;
     // Receives every audit event after it is stored. Called on the thread of the operation.
     std::function<void(const AuditEvent&)> audit_sink;
+    // Receives every audit event the store could not keep (a full disk, a lock held past the
+    // timeout), with the store's status, on the thread of the operation. The operation itself
+    // keeps its outcome; Engine::audit_failures() counts these events either way. The audit sink
+    // above still receives the event (with id 0).
+    std::function<void(const AuditEvent&, const Status&)> audit_failure_sink;
     // Where uploaded and attached files live: a BlobStore, or a folder for the filesystem one
     // (make_filesystem_blob_store). At most one of the two; with neither, the upload calls answer
     // FAILED_PRECONDITION.
@@ -412,6 +421,13 @@ public:
     Result<std::int64_t> dispatch(std::size_t limit = 100);
     // Deletes used, expired and superseded challenges, dead sessions and stale counters.
     Result<SweepResult> sweep();
+
+    // Records an event of the host's own (e.g. a failed staff sign-in) like the engine's: stored,
+    // handed to the audit sink, reported through audit_failure_sink when it cannot be stored. An
+    // empty `at` is now(). Returns the store's status.
+    Status record_audit(AuditEvent event);
+    // Audit events the store could not keep since the engine opened.
+    std::uint64_t audit_failures() const;
 
     Clock& clock();
     Store& store();

@@ -169,6 +169,22 @@ public:
     virtual Result<std::optional<MessageTemplate>> get_template(Id agency_id, Channel channel,
                                                                 const std::string& language) = 0;
 
+    // ---- key check (Engine::open) -----------------------------------------------------------
+    // The value by which the engine recognises the database's master key (never the key): the
+    // stored one, or nullopt when none is stored yet. A store that keeps none answers
+    // FAILED_PRECONDITION (the default, e.g. a host's store through the C ABI): the engine then
+    // cannot check the key.
+    virtual Result<std::optional<std::string>> get_key_check() {
+        return Status(Code::failed_precondition, "this store keeps no key check value");
+    }
+    // Stores `value` unless a value is already stored (or in place of it with `replace`: a lost
+    // key replaced); returns the stored value either way.
+    virtual Result<std::string> put_key_check(const std::string& value, bool replace) {
+        (void)value;
+        (void)replace;
+        return Status(Code::failed_precondition, "this store keeps no key check value");
+    }
+
     // ---- audit ----------------------------------------------------------------------------
     virtual Result<Id> append_audit(const AuditEvent& e) = 0;
     // Newest first. agency_id 0 lists every agency.

@@ -8,6 +8,33 @@
 
 namespace sesame {
 
+namespace {
+
+// The store's key check value against the master key's (SECURITY.md 1): a database opened with
+// another key would start and then fail every code and session. A store without one (made before
+// the check existed) gets it now, so the first key to open it after an upgrade is the one kept.
+Status check_key(Store& store, const crypto::SecretKey& master, bool replace) {
+    auto mine = crypto::key_check_value(master);
+    if (!mine) return mine.status();
+    auto stored = store.get_key_check();
+    if (!stored) return stored.code() == Code::failed_precondition ? Status() : stored.status();
+    std::string theirs;
+    if (*stored && !replace) {
+        theirs = **stored;
+    } else {
+        auto kept = store.put_key_check(*mine, replace);
+        if (!kept) return kept.status();
+        theirs = *kept;
+    }
+    if (theirs.size() != mine->size() || sodium_memcmp(theirs.data(), mine->data(), mine->size()) != 0)
+        return Status(Code::crypto,
+                      "the master key is not this database's key: give the key (or key file) the database was made "
+                      "with; nothing was changed");
+    return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     if (!options.store)
         return Status(Code::invalid_argument, "EngineOptions.store is required: pass make_memory_store() or open_sqlite_store(...)");
@@ -28,6 +55,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     if (!master) return master.status();
     auto keys = crypto::derive_keys(*master);
     if (!keys) return keys.status();
+    SESAME_TRY(check_key(*options.store, *master, options.replace_key_check));
 
     if (options.blob_store && !options.blob_dir.empty())
         return Status(Code::invalid_argument, "give at most one of EngineOptions.blob_store and EngineOptions.blob_dir");
@@ -61,16 +89,27 @@ thread_local PendingAudit* t_pending_audit = nullptr;
 
 }  // namespace
 
-void Engine::Impl::audit(AuditEvent e) {
+Status Engine::Impl::store_audit(AuditEvent e) {
     if (e.at == 0) e.at = now();
     auto id = store->append_audit(e);
-    if (id) e.id = *id;
-    if (!options.audit_sink) return;
-    if (t_pending_audit && t_pending_audit->engine == this) {
-        t_pending_audit->events.push_back(std::move(e));
-        return;
+    if (id) {
+        e.id = *id;
+    } else {
+        audit_failures.fetch_add(1, std::memory_order_relaxed);
+        if (options.audit_failure_sink) {
+            try {
+                options.audit_failure_sink(e, id.status());
+            } catch (...) {
+            }
+        }
     }
-    to_sink(e);
+    if (options.audit_sink) {
+        if (t_pending_audit && t_pending_audit->engine == this)
+            t_pending_audit->events.push_back(e);  // handed over when the unit commits
+        else
+            to_sink(e);
+    }
+    return id ? Status() : id.status();
 }
 
 void Engine::Impl::to_sink(const AuditEvent& e) {
@@ -98,6 +137,10 @@ Status Engine::Impl::unit(const std::function<Status()>& body) {
         for (const auto& e : pending.events) to_sink(e);
     return st;
 }
+
+Status Engine::record_audit(AuditEvent event) { return impl_->store_audit(std::move(event)); }
+
+std::uint64_t Engine::audit_failures() const { return impl_->audit_failures.load(std::memory_order_relaxed); }
 
 std::string actor_label(const Actor& actor) {
     return (actor.super_admin ? "superadmin:" : "staff:") + actor.id;

@@ -2,6 +2,8 @@
 // src/portal (staff operations).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -29,9 +31,12 @@ struct Engine::Impl {
 
     // Stores the event (at = now() when 0) and hands it to the audit sink: at once, or, inside a
     // unit of work, when the unit commits. An audit failure never changes the outcome of the
-    // operation it records.
-    void audit(AuditEvent e);
+    // operation it records: it is counted and handed to the audit failure sink at once.
+    void audit(AuditEvent e) { (void)store_audit(std::move(e)); }
+    // The same, returning the store's status.
+    Status store_audit(AuditEvent e);
     void to_sink(const AuditEvent& e);
+    std::atomic<std::uint64_t> audit_failures{0};
 
     // Runs `body` as one unit of work on the store (Store::transact): one write transaction for
     // every check and write a request makes. Audit events recorded inside reach the audit sink

@@ -31,6 +31,7 @@ static_assert(sizeof kdf_context - 1 == crypto_kdf_CONTEXTBYTES);
 constexpr std::uint64_t otp_subkey_id = 1;
 constexpr std::uint64_t token_subkey_id = 2;
 constexpr std::uint64_t seal_subkey_id = 3;
+constexpr std::uint64_t key_check_subkey_id = 4;
 
 constexpr std::size_t hash_bytes = 32;
 constexpr std::size_t token_bytes = 32;
@@ -273,6 +274,24 @@ Result<Keys> derive_keys(const SecretKey& master) {
     auto seal_key = derive(seal_subkey_id);
     if (!seal_key) return seal_key.status();
     return Keys{std::move(*otp), std::move(*token), std::move(*seal_key)};
+}
+
+Result<std::string> key_check_value(const SecretKey& master) {
+    SESAME_TRY(ensure_sodium());
+    static_assert(crypto_auth_KEYBYTES == SecretKey::size);
+    std::array<std::uint8_t, SecretKey::size> sub{};
+    if (crypto_kdf_derive_from_key(sub.data(), sub.size(), key_check_subkey_id, kdf_context, master.data()) != 0) {
+        sodium_memzero(sub.data(), sub.size());
+        return Status(Code::crypto, "crypto_kdf_derive_from_key failed");
+    }
+    static constexpr std::string_view kLabel = "sesame:key-check:v1";
+    std::array<std::uint8_t, crypto_auth_BYTES> mac{};
+    crypto_auth(mac.data(), reinterpret_cast<const unsigned char*>(kLabel.data()), kLabel.size(), sub.data());
+    sodium_memzero(sub.data(), sub.size());
+    std::string hex(mac.size() * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), mac.data(), mac.size());
+    hex.pop_back();
+    return hex;
 }
 
 std::uint32_t SodiumRandom::uniform(std::uint32_t upper) {

@@ -49,6 +49,11 @@ struct Keys {
 };
 Result<Keys> derive_keys(const SecretKey& master);
 
+// The key check value a store keeps to recognise its master key (Engine::open): crypto_auth over
+// the fixed label "sesame:key-check:v1" under subkey id 4 of the master key, hex. It discloses
+// nothing of the key.
+Result<std::string> key_check_value(const SecretKey& master);
+
 // randombytes_uniform; thread-safe.
 class SodiumRandom final : public RandomSource {
 public:

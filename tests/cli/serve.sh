@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `sesame serve`: --help shows the portal server's flags; the server starts over the --db database
-# on a free port and serves the demo portal; wrong flags and a missing database are refused.
+# on a free port and serves the demo portal; wrong flags, a missing, empty or write-protected
+# database and a wrong key are refused.
 #
 # Usage: serve.sh PATH/TO/sesame
 set -euo pipefail
@@ -16,6 +17,22 @@ expect_error 2 'unknown flag "--colour"' serve --colour red
 expect_error 1 "no database at $work/absent.db" --db "$work/absent.db" serve --port 0
 
 expect_ok init --demo
+
+# Start-up refuses, changing nothing: an empty database file, a write-protected one, and a key that
+# is not the database's key.
+: >"$work/empty.db"
+expect_error 1 "is an empty file, not a Sesame database" --db "$work/empty.db" serve --port 0
+[[ ! -s "$work/empty.db" ]] || fail "the empty database file was written to"
+chmod 0444 "$SESAME_DB"
+before=$(sha256sum "$SESAME_DB")
+expect_error 1 "is write-protected" serve --port 0
+[[ $(sha256sum "$SESAME_DB") == "$before" ]] || fail "the write-protected database was changed"
+chmod 0644 "$SESAME_DB"
+head -c 32 /dev/urandom >"$work/other.key"
+chmod 0600 "$work/other.key"
+before=$(sha256sum "$SESAME_DB")
+expect_error 1 "the master key is not this database's key" --key-file "$work/other.key" serve --port 0
+[[ $(sha256sum "$SESAME_DB") == "$before" ]] || fail "the database was changed by a start with the wrong key"
 
 # The server runs until it is stopped; its "serving" line (with the port it got) is read from a pipe,
 # and what it printed before that line is kept in $startup.

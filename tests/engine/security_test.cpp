@@ -143,11 +143,16 @@ TEST_CASE("SECURITY 3: after a live-mode login the code is in neither the databa
     CHECK_FALSE(occurs_in(db, code));
     CHECK_FALSE(occurs_in(wal, code));
 
-    // The same database under another master key: the stored MAC cannot be matched.
+    // The same database under another master key: refused at open (the key check value)...
     w.next_send();
     auto second = w.started(World::kPhone);
+    EngineOptions refused = w.options();
+    refused.master_key = test_key(0xa5);
+    CHECK(Engine::open(std::move(refused)).code() == Code::crypto);
+    // ...and, forced as a lost key replaced would be, the stored MAC cannot be matched.
     EngineOptions other = w.options();
     other.master_key = test_key(0xa5);
+    other.replace_key_check = true;
     auto stranger = Engine::open(std::move(other));
     REQUIRE(stranger.ok());
     CHECK((*stranger)->verify_login(w.portal.id, second.challenge_id, code, kRequest).code() == Code::verify_failed);
@@ -628,6 +633,8 @@ TEST_CASE("SECURITY 21: an absent key file is created with mode 0600, and the sa
         EngineOptions o = w.options();
         o.master_key.reset();
         o.key_file = key.str();
+        // The world's store knows the world's key: this engine's key replaces it, as after a lost key.
+        o.replace_key_check = true;
         return Engine::open(std::move(o));
     };
     auto first = with_file();

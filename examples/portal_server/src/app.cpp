@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <iostream>
 #include <stdexcept>
 
@@ -61,6 +62,20 @@ const Handler* Router::find(const std::string& method, const std::string& path, 
         }
     }
     return wildcard;
+}
+
+std::string Router::allowed(const std::string& path) const {
+    std::vector<std::string> methods;
+    for (const auto& [key, handler] : routes_)
+        if (key.second == path || route_matches(key.second, path)) {
+            methods.push_back(key.first);
+            if (key.first == "GET") methods.push_back("HEAD");
+        }
+    std::sort(methods.begin(), methods.end());
+    methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+    std::string out;
+    for (const auto& m : methods) out += (out.empty() ? "" : ", ") + m;
+    return out;
 }
 
 App::App(sesame::Engine& engine, AppOptions options) : engine_(engine), options_(std::move(options)) {
@@ -216,6 +231,39 @@ void App::erase_admin_session(const std::string& id) {
     admin_sessions_.erase(id);
 }
 
+// ---- staff sign-in throttle ---------------------------------------------------------------------
+
+UnixTime App::staff_wait(const std::string& ip) {
+    const UnixTime t = now();
+    std::lock_guard lock(mutex_);
+    auto it = staff_failures_.find(ip);
+    if (it == staff_failures_.end()) return 0;
+    if (t - it->second.first >= kStaffWindow) {
+        staff_failures_.erase(it);
+        return 0;
+    }
+    return it->second.count >= kStaffFailures ? it->second.first + kStaffWindow - t : 0;
+}
+
+void App::staff_failed(const std::string& ip) {
+    const UnixTime t = now();
+    std::lock_guard lock(mutex_);
+    // Bounded like the pending logins: forget expired windows, then the oldest.
+    if (staff_failures_.size() >= options_.max_pending_logins) {
+        for (auto it = staff_failures_.begin(); it != staff_failures_.end();)
+            it = t - it->second.first >= kStaffWindow ? staff_failures_.erase(it) : std::next(it);
+        if (staff_failures_.size() >= options_.max_pending_logins) staff_failures_.erase(staff_failures_.begin());
+    }
+    auto& f = staff_failures_[ip];
+    if (f.count == 0 || t - f.first >= kStaffWindow) f = {0, t};
+    ++f.count;
+}
+
+void App::staff_succeeded(const std::string& ip) {
+    std::lock_guard lock(mutex_);
+    staff_failures_.erase(ip);
+}
+
 // ---- pages --------------------------------------------------------------------------------------
 
 Lang App::visitor_lang(const Request& request, const sesame::Portal& portal) const {
@@ -269,10 +317,13 @@ Response App::route(const Request& request) {
     if (path_known) {
         Response r = page(lang, tr(lang, "bad_request_title"),
                           "<h1>" + escape(tr(lang, "bad_request_title")) + "</h1>", 405);
-        r.header("Allow", request.method == "GET" ? "POST" : "GET");
+        r.header("Allow", router_.allowed(request.path));
         return r;
     }
-    return not_found(lang);
+    Response r = not_found(lang);
+    // The page around it shows the signed-in sidebar: no shared cache may keep it.
+    if (!cookie(request, CookieKind::session).empty() || !cookie(request, CookieKind::admin).empty()) r.no_store = true;
+    return r;
 }
 
 void App::add_security_headers(Response& r) const {
@@ -305,10 +356,18 @@ Response App::handle(const Request& request) {
     return r;
 }
 
-std::optional<std::size_t> App::body_limit(const std::string& method, const std::string& path) {
-    if (method != "POST" || path != "/uploads") return std::nullopt;
+bool App::decides_body_limit(const std::string& method, const std::string& path) {
+    return method == "POST" && path == "/uploads";
+}
+
+std::optional<std::size_t> App::body_limit(const Request& head) {
+    if (!decides_body_limit(head.method, head.path)) return std::nullopt;
     auto portal_row = portal();
     if (!portal_row.ok()) return std::nullopt;
+    const std::string token = cookie(head, CookieKind::session);
+    if (token.empty()) return std::nullopt;
+    auto session = engine_.check_session(portal_row->id, token);
+    if (!session.ok() || !session->client_id) return std::nullopt;
     auto policy = engine_.get_upload_policy(staff_, portal_row->id);
     if (!policy.ok() || (!policy->allow_photos && !policy->allow_documents)) return std::nullopt;
     return static_cast<std::size_t>(policy->max_bytes) + kUploadFormMargin;

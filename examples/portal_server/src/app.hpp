@@ -34,6 +34,8 @@ public:
     void add(std::string method, std::string path, Handler handler);
     // nullptr: no route. `path_known` says whether the path exists with another method.
     const Handler* find(const std::string& method, const std::string& path, bool& path_known) const;
+    // The methods the path answers, for Allow: "GET, HEAD, POST" (HEAD wherever GET is).
+    std::string allowed(const std::string& path) const;
 
 private:
     std::map<std::pair<std::string, std::string>, Handler> routes_;
@@ -125,9 +127,23 @@ public:
     Response not_found(Lang lang);
     Response server_error(Lang lang);
 
-    // The body limit of a route whose bodies may be larger than the transport's default (POST
-    // /uploads: the portal's upload bound plus room for the form around the file), or nullopt.
-    std::optional<std::size_t> body_limit(const std::string& method, const std::string& path);
+    // Whether the route decides its own body limit (POST /uploads): the transport then asks
+    // body_limit before reading the body.
+    static bool decides_body_limit(const std::string& method, const std::string& path);
+    // The body limit of such a route for this request (its headers only): the portal's upload bound
+    // plus room for the form around the file, granted only to a signed-in client of a portal that
+    // allows uploads. nullopt: the body is not read at all, and the route answers without it.
+    // Touches the engine: call it off the network threads.
+    std::optional<std::size_t> body_limit(const Request& head);
+
+    // ---- staff sign-in throttle ----------------------------------------------------------------
+    // Wrong staff tokens per client address: after kStaffFailures within kStaffWindow, that
+    // address is refused until the window has passed. Returns the seconds to wait, or 0.
+    sesame::UnixTime staff_wait(const std::string& ip);
+    void staff_failed(const std::string& ip);
+    void staff_succeeded(const std::string& ip);
+    static constexpr int kStaffFailures = 5;
+    static constexpr sesame::UnixTime kStaffWindow = 15 * 60;
 
     // The headers every response carries (CSP, nosniff, Referrer-Policy, HSTS over TLS, and
     // Cache-Control: no-store when response.no_store). handle() adds them; the transport adds
@@ -145,6 +161,11 @@ private:
     std::mutex mutex_;
     std::map<std::string, PendingLogin> pending_;
     std::map<std::string, sesame::UnixTime> admin_sessions_;  // id -> expiry
+    struct StaffFailures {
+        int count = 0;
+        sesame::UnixTime first = 0;
+    };
+    std::map<std::string, StaffFailures> staff_failures_;  // by client address (client_key)
 };
 
 // Room for the form around an uploaded file (other fields, part headers, boundaries).

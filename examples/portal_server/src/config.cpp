@@ -166,6 +166,43 @@ void apply_file(Config& config, const std::string& path, std::optional<std::stri
             if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > kMaxThreads)
                 throw ConfigError("config key \"threads\" must be a number from 1 to " + std::to_string(kMaxThreads));
             config.threads = static_cast<unsigned>(value.get<std::uint64_t>());
+        } else if (key == "workers") {
+            if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > kMaxThreads)
+                throw ConfigError("config key \"workers\" must be a number from 1 to " + std::to_string(kMaxThreads));
+            config.workers = static_cast<unsigned>(value.get<std::uint64_t>());
+        } else if (key == "max_connections") {
+            if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > 100000)
+                throw ConfigError("config key \"max_connections\" must be a number from 1 to 100000");
+            config.max_connections = static_cast<std::size_t>(value.get<std::uint64_t>());
+        } else if (key == "queue_wait_seconds") {
+            if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > 600)
+                throw ConfigError("config key \"queue_wait_seconds\" must be a number from 1 to 600");
+            config.queue_wait_seconds = static_cast<unsigned>(value.get<std::uint64_t>());
+        } else if (key == "hosts" || key == "trusted_proxies") {
+            std::vector<std::string> list;
+            if (value.is_array())
+                for (const auto& item : value) {
+                    if (!item.is_string() || item.get<std::string>().empty()) {
+                        list.clear();
+                        break;
+                    }
+                    list.push_back(item.get<std::string>());
+                }
+            if (list.empty() || list.size() != value.size())
+                throw ConfigError("config key \"" + key + "\" must be a list of non-empty strings, e.g. " +
+                                  (key == "hosts" ? "[\"portal.example.gov\"]" : "[\"127.0.0.1\"]"));
+            if (key == "trusted_proxies") {
+                for (const auto& p : list) {
+                    boost::system::error_code ec;
+                    boost::asio::ip::make_address(p, ec);
+                    if (ec)
+                        throw ConfigError("config key \"trusted_proxies\": \"" + p +
+                                          "\" is not an IP address: give the proxy's address, such as 127.0.0.1");
+                }
+                config.trusted_proxies = list;
+            } else {
+                config.hosts = list;
+            }
         } else if (key == "smtp") {
             apply_smtp(config, value, starttls);
         } else if (key == "sms_webhook") {
@@ -173,7 +210,8 @@ void apply_file(Config& config, const std::string& path, std::optional<std::stri
         } else {
             throw ConfigError("config file \"" + path + "\": unknown key \"" + key +
                               "\" (known: address, port, database, key_file, blob_dir, test_clock, portal, tls_cert, tls_key, staff_token, "
-                              "staff_token_file, threads, smtp, sms_webhook)");
+                              "staff_token_file, threads, workers, max_connections, queue_wait_seconds, hosts, trusted_proxies, smtp, "
+                              "sms_webhook)");
         }
     }
 }
@@ -325,7 +363,13 @@ std::string help_text() {
            "  --tls-key PATH           tls_key        PEM private key\n"
            "  --staff-token-file PATH  staff_token_file  a file holding the staff token that opens /admin\n"
            "                           staff_token    the token itself (config file only; at least 16 characters)\n"
-           "  --threads N              threads        worker threads (default: one per core)\n"
+           "  --threads N              threads        network threads (default: one per core)\n"
+           "                           workers        threads for database work (default 4)\n"
+           "                           max_connections  open connections at most (default 1000); more get 503\n"
+           "                           queue_wait_seconds  a request waiting longer for a worker gets 503 (default 10)\n"
+           "                           hosts          the Host names served, e.g. [\"portal.example.gov\"] (default:\n"
+           "                                          the listen address, localhost, 127.0.0.1 and [::1])\n"
+           "                           trusted_proxies  addresses of reverse proxies whose X-Forwarded-For is believed\n"
            "  --test-clock             test_clock     tests only: the engine's clock starts at the real time and staff\n"
            "                                          move it forward from /admin (loopback and a staff token only)\n"
            "  --smtp-url URL           smtp.url       email transport: smtp://host:port or smtps://host:port\n"

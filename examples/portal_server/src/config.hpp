@@ -1,6 +1,7 @@
 // The server's configuration: a JSON file (--config) and command-line flags that override it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -21,7 +22,12 @@ struct Config {
     std::optional<std::string> tls_cert;
     std::optional<std::string> tls_key;
     std::optional<std::string> staff_token;  // the /admin area is off without one
-    unsigned threads = 0;                    // 0: one per core
+    unsigned threads = 0;                    // network threads; 0: one per core
+    unsigned workers = 0;                    // threads for engine work; 0: 4
+    std::size_t max_connections = 1000;
+    unsigned queue_wait_seconds = 10;        // a request waiting longer for a worker gets 503
+    std::vector<std::string> hosts;          // Host names served; empty: the listen address and loopback names
+    std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
     // The engine runs on a FakeClock that staff move forward from /admin (tests of expiry).
     // Loopback with a staff token only.
     bool test_clock = false;

@@ -59,6 +59,11 @@ int run(const std::vector<std::string>& args, const std::string& program) {
     server_options.address = config.address;
     server_options.port = config.port;
     server_options.threads = config.threads;
+    server_options.workers = config.workers;
+    server_options.max_connections = config.max_connections;
+    server_options.queue_wait = std::chrono::seconds(config.queue_wait_seconds);
+    server_options.hosts = config.hosts;
+    server_options.trusted_proxies = config.trusted_proxies;
     server_options.tls_cert = config.tls_cert;
     server_options.tls_key = config.tls_key;
     if (const std::string problem = portal::check_listen(server_options); !problem.empty()) {
@@ -71,6 +76,15 @@ int run(const std::vector<std::string>& args, const std::string& program) {
     if (!std::filesystem::exists(config.database, ec)) {
         std::cerr << program << ": no database at " << config.database
                   << ": create one with `sesame --db " << config.database << " init --demo`, or pass --db PATH\n";
+        return 1;
+    }
+    // An empty file is not a database the server may fill: SQLite would take it for a new one.
+    if (std::filesystem::is_regular_file(config.database, ec) && std::filesystem::file_size(config.database, ec) == 0 &&
+        !ec) {
+        std::cerr << program << ": the database " << config.database
+                  << " is an empty file, not a Sesame database: pass --db with the right path, or remove the file and "
+                     "create the database with `sesame --db "
+                  << config.database << " init --demo`\n";
         return 1;
     }
     if (!std::filesystem::exists(config.key_file, ec)) {
@@ -88,6 +102,11 @@ int run(const std::vector<std::string>& args, const std::string& program) {
         engine_options.store = *store;
         engine_options.key_file = config.key_file;
         engine_options.blob_dir = config.blob_dir;
+        // An audit event the database could not keep (a full disk) is said here, never lost silently.
+        engine_options.audit_failure_sink = [](const sesame::AuditEvent& e, const sesame::Status& status) {
+            std::cerr << "error: the audit event " << e.action << " (" << e.target << ", outcome " << e.outcome
+                      << ") could not be written: " << status.message() << "\n";
+        };
         std::shared_ptr<sesame::FakeClock> test_clock;
         if (config.test_clock) {
             test_clock = std::make_shared<sesame::FakeClock>(sesame::SystemClock().now());

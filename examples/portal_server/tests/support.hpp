@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <regex>
@@ -200,13 +201,14 @@ struct World {
     }
 
     // Starts the server on a free loopback port.
-    std::uint16_t start(AppOptions options = {}) {
+    std::uint16_t start(AppOptions options = {}, const std::function<void(ServerOptions&)>& adjust = {}) {
         options.portal_slug = "demo";
         app = std::make_unique<App>(*engine, options);
         ServerOptions s;
         s.address = "127.0.0.1";
         s.port = 0;
         s.threads = 2;
+        if (adjust) adjust(s);
         server = std::make_unique<Server>(*app, s);
         server->start();
         return server->port();

@@ -99,3 +99,37 @@ TEST_CASE("stop: idle keep-alive connections close at once, and nothing new is a
     late.socket().connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
     CHECK(ec);  // refused: the listener is closed
 }
+
+TEST_CASE("TLS 1.2: only forward-secret AEAD suites are accepted") {
+    World w;
+    TestCertificate cert;
+    w.app = std::make_unique<App>(*w.engine, AppOptions{"demo", true, std::nullopt, 100, nullptr});
+    ServerOptions s;
+    s.port = 0;
+    s.threads = 2;
+    s.tls_cert = cert.cert_file.path().string();
+    s.tls_key = cert.key_file.path().string();
+    w.server = std::make_unique<Server>(*w.app, s);
+    w.server->start();
+
+    // A TLS 1.2 client offering only `ciphers`: true when the handshake succeeds.
+    const auto handshake = [&](const char* ciphers) {
+        boost::asio::io_context ioc;
+        ssl::context ctx(ssl::context::tls_client);
+        ctx.set_verify_mode(ssl::verify_none);
+        REQUIRE(SSL_CTX_set_max_proto_version(ctx.native_handle(), TLS1_2_VERSION) == 1);
+        REQUIRE(SSL_CTX_set_cipher_list(ctx.native_handle(), ciphers) == 1);
+        beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+        beast::get_lowest_layer(stream).connect({boost::asio::ip::make_address("127.0.0.1"), w.server->port()});
+        beast::error_code ec;
+        stream.handshake(ssl::stream_base::client, ec);
+        return !ec;
+    };
+    // The certificate's key is ECDSA (P-256): these suites could all work with it.
+    CHECK(handshake("ECDHE-ECDSA-AES128-GCM-SHA256"));
+    CHECK(handshake("ECDHE-ECDSA-AES256-GCM-SHA384"));
+    CHECK(handshake("ECDHE-ECDSA-CHACHA20-POLY1305"));
+    CHECK_FALSE(handshake("ECDHE-ECDSA-AES128-SHA"));     // CBC, not AEAD
+    CHECK_FALSE(handshake("ECDHE-ECDSA-AES256-SHA384"));  // CBC, not AEAD
+    CHECK_FALSE(handshake("AES128-GCM-SHA256"));          // no forward secrecy
+}

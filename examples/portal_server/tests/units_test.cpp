@@ -126,6 +126,37 @@ TEST_CASE("config: defaults, file, flags over the file, and refusals naming the 
     CHECK(message({"--config", path}).find("unknown key \"colour\"") != std::string::npos);
     {
         std::ofstream out(path);
+        out << R"({"workers": 2, "max_connections": 50, "queue_wait_seconds": 3,
+                   "hosts": ["portal.example.gov"], "trusted_proxies": ["127.0.0.1", "::1"]})";
+    }
+    auto robust = load_config({"--config", path});
+    CHECK(robust.workers == 2);
+    CHECK(robust.max_connections == 50);
+    CHECK(robust.queue_wait_seconds == 3);
+    CHECK(robust.hosts == std::vector<std::string>{"portal.example.gov"});
+    CHECK(robust.trusted_proxies == std::vector<std::string>{"127.0.0.1", "::1"});
+    CHECK(d.workers == 0);
+    CHECK(d.max_connections == 1000);
+    CHECK(d.queue_wait_seconds == 10);
+    CHECK(d.hosts.empty());
+    CHECK(d.trusted_proxies.empty());
+    for (const auto& [bad, key] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"workers": 0})", "workers"},
+             {R"({"max_connections": 0})", "max_connections"},
+             {R"({"queue_wait_seconds": 0})", "queue_wait_seconds"},
+             {R"({"hosts": "portal.example.gov"})", "hosts"},
+             {R"({"hosts": []})", "hosts"},
+             {R"({"hosts": [""]})", "hosts"},
+             {R"({"trusted_proxies": ["proxy.example.gov"]})", "trusted_proxies"}}) {
+        {
+            std::ofstream out(path);
+            out << bad;
+        }
+        CAPTURE(bad);
+        CHECK(message({"--config", path}).find("\"" + key + "\"") != std::string::npos);
+    }
+    {
+        std::ofstream out(path);
         out << R"({"staff_token": "short"})";
     }
     CHECK(message({"--config", path}).find("at least 16") != std::string::npos);

@@ -645,6 +645,22 @@ public:
         });
     }
 
+    // ---- key check -------------------------------------------------------------------------
+    Result<std::optional<std::string>> get_key_check() override {
+        return guarded([&]() -> Result<std::optional<std::string>> {
+            std::lock_guard lock(mu_);
+            return key_check_;
+        });
+    }
+
+    Result<std::string> put_key_check(const std::string& value, bool replace) override {
+        return guarded([&]() -> Result<std::string> {
+            std::lock_guard lock(mu_);
+            if (!key_check_ || replace) key_check_ = value;
+            return *key_check_;
+        });
+    }
+
     // ---- audit ----------------------------------------------------------------------------
     Result<Id> append_audit(const AuditEvent& e) override {
         return guarded([&]() -> Result<Id> {
@@ -1238,6 +1254,7 @@ private:
     std::map<std::string, Counter> counters_;
     std::map<TemplateKey, MessageTemplate> templates_;
     std::vector<AuditEvent> audit_;
+    std::optional<std::string> key_check_;
     std::map<Id, Event> events_;
     std::map<Id, Case> cases_;
     std::map<Id, Document> documents_;

@@ -2,6 +2,9 @@
 // and the atomic operations of the Store contract as single SQL statements (SECURITY.md rule 5).
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <limits>
@@ -1008,6 +1011,33 @@ public:
         });
     }
 
+    // ---- key check: a row of sesame_meta ---------------------------------------------------
+    Result<std::optional<std::string>> get_key_check() override {
+        return read([&](Connection& c) -> Result<std::optional<std::string>> {
+            auto st = Stmt::prepare(c, "SELECT value FROM sesame_meta WHERE key = 'key_check'");
+            if (!st) return st.status();
+            auto row = st->step();
+            if (!row) return row.status();
+            if (!*row) return std::optional<std::string>{};
+            return std::optional<std::string>(st->text(0));
+        });
+    }
+
+    Result<std::string> put_key_check(const std::string& value, bool replace) override {
+        return write([&](Connection& c) -> Result<std::string> {
+            auto put = Stmt::prepare(c, replace ? "INSERT OR REPLACE INTO sesame_meta (key, value) VALUES ('key_check', ?1)"
+                                                : "INSERT OR IGNORE INTO sesame_meta (key, value) VALUES ('key_check', ?1)");
+            if (!put) return put.status();
+            SESAME_TRY(put->bind(1, value).run());
+            auto st = Stmt::prepare(c, "SELECT value FROM sesame_meta WHERE key = 'key_check'");
+            if (!st) return st.status();
+            auto row = st->step();
+            if (!row) return row.status();
+            if (!*row) return Status(Code::internal, "the key check value was not stored");
+            return st->text(0);
+        });
+    }
+
     // ---- templates ------------------------------------------------------------------------
     Status put_template(const MessageTemplate& t) override {
         return write([&](Connection& c) -> Status {
@@ -1684,8 +1714,22 @@ Result<std::shared_ptr<Store>> open_store(const SqliteOptions& options, std::spa
                           "SqliteOptions.path must name a database file (use make_memory_store() for a store in memory)");
         if (options.busy_timeout_ms < 0)
             return Status(Code::invalid_argument, "SqliteOptions.busy_timeout_ms must be 0 or more");
+        // A write-protected file: SQLite would open it read-only, and every write would fail later.
+        // The mode bits count, not only access(2): a super-user may write anyway, against the
+        // owner's intent. Checked before the file is opened, so that nothing is changed.
+        struct stat info {};
+        if (::stat(options.path.c_str(), &info) == 0 &&
+            ((info.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(options.path.c_str(), W_OK) != 0))
+            return Status(Code::storage, fmt::format("{} is write-protected: Sesame writes to its database (codes, "
+                                                     "sessions, the audit log); make it writable by this user, e.g. "
+                                                     "chmod u+w {}",
+                                                     options.path, options.path));
         auto first = open_connection(options.path, true, options.busy_timeout_ms);
         if (!first) return first.status();
+        if (sqlite3_db_readonly((*first)->db(), "main") == 1)
+            return Status(Code::storage, fmt::format("{} can only be opened read-only: make the file and its folder "
+                                                     "writable by this user",
+                                                     options.path));
         // Nothing else may touch the file before prepare_database has judged it: even a pragma
         // such as synchronous reads the schema. This connection only checks and migrates.
         SESAME_TRY(prepare_database(**first, steps, options.path));

@@ -250,8 +250,29 @@ Response admin_page(App& app, const Request& request) {
 
 Response admin_login(App& app, const Request& request) {
     if (!app.csrf_ok(request, CookieKind::login)) return app.forbidden(Lang::en);
-    if (!app.staff_token_matches(request.param("token")))
+    if (const sesame::UnixTime wait = app.staff_wait(request.ip); wait > 0) {
+        Response r = sign_in_page(app, request,
+                                  "Too many wrong staff tokens from this address. Try again in " +
+                                      std::to_string((wait + 59) / 60) + " minutes.",
+                                  429);
+        r.header("Retry-After", std::to_string(wait));
+        return r;
+    }
+    if (!app.staff_token_matches(request.param("token"))) {
+        app.staff_failed(request.ip);
+        std::fprintf(stderr, "warning: wrong staff token from %s\n", request.ip.c_str());
+        sesame::AuditEvent event;
+        event.actor = "visitor";
+        event.action = "staff.sign_in";
+        event.target = "portal-server";
+        event.outcome = "SESAME_E_PERMISSION_DENIED";
+        event.reason = "wrong_staff_token";
+        event.ip = request.ip;
+        if (auto portal = app.portal(); portal.ok()) event.agency_id = portal->agency_id;
+        (void)app.engine().record_audit(event);  // a failure to store it is reported by the engine's sink
         return sign_in_page(app, request, "That staff token is not right. Check the server's configuration.", 403);
+    }
+    app.staff_succeeded(request.ip);
     Response r = redirect("/admin");
     r.header("Set-Cookie", app.set_cookie(CookieKind::admin, app.add_admin_session()));
     return r;

@@ -120,6 +120,14 @@ std::optional<Response> require_client(App& app, const Request& request, SignedI
     if (token.empty()) return redirect(next);
     auto session = app.engine().check_session(portal->id, token);
     if (session.code() == Code::selection_required) return redirect("/choose");
+    if (!session.ok() && session.code() != Code::session_invalid) {
+        // The store failed, not the session: keep the cookie and ask to come back.
+        std::fprintf(stderr, "error: checking a session: %s\n", session.status().message().c_str());
+        Response r = app.server_error(Lang::en);
+        r.status = 503;
+        r.header("Retry-After", "5");
+        return r;
+    }
     if (!session.ok() || !session->client_id) {
         Response r = redirect(next);
         r.header("Set-Cookie", app.clear_cookie(CookieKind::session));
