@@ -12,26 +12,13 @@
 #include <thread>
 #include <vector>
 
+#include "concurrency/together.hpp"
 #include "engine/support.hpp"
 
 using namespace sesame;
 using namespace sesame::test;
 
 namespace {
-
-void together(int n, const std::function<void(int)>& body) {
-    std::latch go(n);
-    std::vector<std::thread> threads;
-    threads.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i)
-        threads.emplace_back([&, i] {
-            go.arrive_and_wait();
-            body(i);
-        });
-    for (auto& t : threads) t.join();
-}
-
-RequestInfo request_from(int i) { return RequestInfo{"198.51.100." + std::to_string(i + 1), "thread"}; }
 
 constexpr int kThreads = 16;
 

@@ -12,29 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "concurrency/together.hpp"
 #include "engine/support.hpp"
 
 using namespace sesame;
 using namespace sesame::test;
-
-namespace {
-
-// Runs body(i) on n threads that all start at once, and waits for them.
-void together(int n, const std::function<void(int)>& body) {
-    std::latch go(n);
-    std::vector<std::thread> threads;
-    threads.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i)
-        threads.emplace_back([&, i] {
-            go.arrive_and_wait();
-            body(i);
-        });
-    for (auto& t : threads) t.join();
-}
-
-RequestInfo request_from(int i) { return RequestInfo{"198.51.100." + std::to_string(i + 1), "thread"}; }
-
-}  // namespace
 
 TEST_CASE_TEMPLATE("SECURITY 5: 16 threads verify the right code at once and exactly one gets a session", W, MemoryWorld,
                    SqliteWorld) {

@@ -1,4 +1,5 @@
 #include "exchange.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,18 +13,6 @@ namespace http = boost::beast::http;
 namespace ip = boost::asio::ip;
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 // "name", "name:port", "[v6]", "[v6]:port" -> the name, lower case; "" when malformed.
 std::string host_name(std::string_view host) {
