@@ -1,7 +1,9 @@
 // Sesame — the Engine: staff operations, login, verification and sessions.
 //
-// Thread-safety: an Engine is safe to call from any number of threads at once. It holds no lock
-// while it calls a Transport; every other call goes straight to the Store.
+// Thread-safety: an Engine is safe to call from any number of threads at once. Each visitor
+// request is one unit of work on the Store (Store::transact, docs/design.md), and no store
+// transaction is open while a Transport sends (tests/engine/units_test.cpp counts it). Deliveries
+// are serialised by one mutex held across Transport::send, so one message is in flight at a time.
 //
 // Staff operations take an Actor and check the permission named in their comment; without it they
 // return PERMISSION_DENIED. An actor of agency A never sees agency B's objects: they answer
