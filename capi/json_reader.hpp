@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -83,6 +84,18 @@ public:
             for (const auto& item : *v) {
                 if (!item.is_string()) return wrong(name, "an array of strings");
                 items.push_back(item.get<std::string>());
+            }
+            out = std::move(items);
+        }
+    }
+    // An object of strings ({"es": "..."}): replaces `out` whole when present.
+    void text_map(const char* name, std::map<std::string, std::string>& out) {
+        if (const json* v = find(name)) {
+            if (!v->is_object()) return wrong(name, "an object of strings");
+            std::map<std::string, std::string> items;
+            for (const auto& [key, item] : v->items()) {
+                if (!item.is_string()) return wrong(name, "an object of strings");
+                items.emplace(key, item.get<std::string>());
             }
             out = std::move(items);
         }

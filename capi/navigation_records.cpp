@@ -11,6 +11,7 @@ void sidebar_item_fields(Reader& r, SidebarItem& i) {
     r.integer("agency_id", i.agency_id);
     r.integer("portal_id", i.portal_id);
     r.text("title", i.title);
+    r.text_map("titles", i.titles);
     r.text("link", i.link);
     r.integer("order", i.order);
     r.word("visibility", i.visibility, "\"public\" or \"private\"");
@@ -22,6 +23,7 @@ void gated_resource_fields(Reader& r, GatedResource& g) {
     r.word("kind", g.kind, "\"calendar\" or \"form\"");
     r.text("slug", g.slug);
     r.text("title", g.title);
+    r.text_map("titles", g.titles);
     r.boolean("requires_login", g.requires_login);
 }
 
@@ -42,6 +44,7 @@ json write(const SidebarItem& v) {
             {"agency_id", v.agency_id},
             {"portal_id", v.portal_id},
             {"title", v.title},
+            {"titles", v.titles},
             {"link", v.link},
             {"order", v.order},
             {"visibility", std::string(to_string(v.visibility))},
@@ -55,6 +58,7 @@ json write(const GatedResource& v) {
             {"kind", std::string(to_string(v.kind))},
             {"slug", v.slug},
             {"title", v.title},
+            {"titles", v.titles},
             {"requires_login", v.requires_login},
             {"created_at", v.created_at}};
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <concepts>
 #include <limits>
+#include <map>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -261,6 +262,7 @@ void fields(F& f, T& v) {
     f("agency_id", v.agency_id);
     f("portal_id", v.portal_id);
     f("title", v.title);
+    f.tolerant("titles", v.titles);
     f("link", v.link);
     f("order", v.order);
     f("visibility", v.visibility);
@@ -275,6 +277,7 @@ void fields(F& f, T& v) {
     f("kind", v.kind);
     f("slug", v.slug);
     f("title", v.title);
+    f.tolerant("titles", v.titles);
     f("requires_login", v.requires_login);
     f("created_at", v.created_at);
 }
@@ -347,6 +350,7 @@ json value_of(std::int32_t v) { return v; }
 json value_of(bool v) { return v; }
 json value_of(const std::string& v) { return v; }
 json value_of(const std::vector<std::string>& v) { return v; }
+json value_of(const std::map<std::string, std::string>& v) { return v; }
 json value_of(const std::vector<std::uint8_t>& v) { return encode_bytes(v); }
 template <class E>
     requires std::is_enum_v<E>
@@ -372,6 +376,11 @@ struct Writer {
     void operator()(const char* name, const T& v) {
         j[name] = value_of(v);
     }
+    // A field added after the first release of the vtable: always written.
+    template <class T>
+    void tolerant(const char* name, const T& v) {
+        (*this)(name, v);
+    }
 };
 
 template <Record T>
@@ -393,6 +402,7 @@ void read_value(const json& v, std::size_t& out, const std::string& path, std::s
 void read_value(const json& v, bool& out, const std::string& path, std::string& error);
 void read_value(const json& v, std::string& out, const std::string& path, std::string& error);
 void read_value(const json& v, std::vector<std::string>& out, const std::string& path, std::string& error);
+void read_value(const json& v, std::map<std::string, std::string>& out, const std::string& path, std::string& error);
 void read_value(const json& v, std::vector<std::uint8_t>& out, const std::string& path, std::string& error);
 template <class E>
     requires std::is_enum_v<E>
@@ -419,6 +429,16 @@ public:
             error_ = field_named(prefix_ + name) + " is missing";
             return;
         }
+        read_value(*it, out, prefix_ + name, error_);
+    }
+    // A field added after the first release of the vtable: a host store written before it does not
+    // send it, and the record keeps the field's default (an empty map).
+    template <class T>
+    void tolerant(const char* name, T& out) {
+        seen_.push_back(name);
+        if (!error_.empty()) return;
+        auto it = j_.find(name);
+        if (it == j_.end()) return;
         read_value(*it, out, prefix_ + name, error_);
     }
 
@@ -493,6 +513,14 @@ void read_value(const json& v, std::vector<std::string>& out, const std::string&
         return;
     }
     out = v.get<std::vector<std::string>>();
+}
+
+void read_value(const json& v, std::map<std::string, std::string>& out, const std::string& path, std::string& error) {
+    if (!v.is_object() || !std::all_of(v.begin(), v.end(), [](const json& item) { return item.is_string(); })) {
+        error = field_named(path) + " must be an object of strings";
+        return;
+    }
+    out = v.get<std::map<std::string, std::string>>();
 }
 
 void read_value(const json& v, std::vector<std::uint8_t>& out, const std::string& path, std::string& error) {

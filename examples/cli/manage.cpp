@@ -236,6 +236,45 @@ Status cmd_portal_add(Context& ctx, const Parsed& p) {
     return Status::success();
 }
 
+// "      es: Calendario de audiencias" under a sidebar item or gated resource, one line a language.
+std::string titles_lines(const sesame::Titles& titles) {
+    std::string out;
+    for (const auto& [language, title] : titles) out += "      " + language + ": " + title + "\n";
+    return out;
+}
+
+// Sets the title of LANG (or removes it, for an empty TITLE) on a row the engine reads with `get`
+// and writes with `update`; the engine validates the change.
+template <class Row, class Get, class Update>
+Status set_title(Context& ctx, const Parsed& p, const char* id_name, const char* words, Get get, Update update) {
+    auto row = get(parse_id(p.positionals[0], id_name));
+    if (!row) return row.status();
+    Row changed = *row;
+    const std::string& language = p.positionals[1];
+    const std::string& title = p.positionals[2];
+    if (title.empty()) changed.titles.erase(language);
+    else changed.titles[language] = title;
+    auto saved = update(changed);
+    if (!saved) return saved.status();
+    emit(ctx, json{{"id", saved->id}, {"title", saved->title}, {"titles", saved->titles}},
+         (title.empty() ? "Removed the " + language + " title of " : "Set the " + language + " title of ") + words +
+             " " + std::to_string(saved->id) + (title.empty() ? "" : " to \"" + title + "\"") + ".\n");
+    return Status::success();
+}
+
+Status cmd_sidebar_title(Context& ctx, const Parsed& p) {
+    return set_title<sesame::SidebarItem>(
+        ctx, p, "ITEM_ID", "sidebar item", [&](sesame::Id id) { return ctx.engine->get_sidebar_item(ctx.actor, id); },
+        [&](const sesame::SidebarItem& v) { return ctx.engine->update_sidebar_item(ctx.actor, v); });
+}
+
+Status cmd_gated_title(Context& ctx, const Parsed& p) {
+    return set_title<sesame::GatedResource>(
+        ctx, p, "RESOURCE_ID", "gated resource",
+        [&](sesame::Id id) { return ctx.engine->get_gated_resource(ctx.actor, id); },
+        [&](const sesame::GatedResource& v) { return ctx.engine->update_gated_resource(ctx.actor, v); });
+}
+
 Status cmd_portal_show(Context& ctx, const Parsed& p) {
     auto po = ctx.engine->find_portal(p.positionals[0]);
     if (!po) return po.status();
@@ -257,11 +296,12 @@ Status cmd_portal_show(Context& ctx, const Parsed& p) {
     for (const auto& it : *items) {
         j["sidebar_items"].push_back({{"id", it.id},
                                       {"title", it.title},
+                                      {"titles", it.titles},
                                       {"link", it.link},
                                       {"order", it.order},
                                       {"visibility", std::string(sesame::to_string(it.visibility))}});
         text += "    " + std::to_string(it.id) + "  " + it.title + "  " + it.link + "  (" +
-                std::string(sesame::to_string(it.visibility)) + ")\n";
+                std::string(sesame::to_string(it.visibility)) + ")\n" + titles_lines(it.titles);
     }
     if (items->empty()) text += "    (none)\n";
     text += "  gated resources:\n";
@@ -271,9 +311,10 @@ Status cmd_portal_show(Context& ctx, const Parsed& p) {
                                         {"kind", std::string(sesame::to_string(r.kind))},
                                         {"slug", r.slug},
                                         {"title", r.title},
+                                        {"titles", r.titles},
                                         {"requires_login", r.requires_login}});
         text += "    " + std::to_string(r.id) + "  " + std::string(sesame::to_string(r.kind)) + " " + r.slug + "  " +
-                r.title + (r.requires_login ? "  (login required)" : "  (open)") + "\n";
+                r.title + (r.requires_login ? "  (login required)" : "  (open)") + "\n" + titles_lines(r.titles);
     }
     if (resources->empty()) text += "    (none)\n";
     j["dashboard_templates"] = json::array();
@@ -620,6 +661,24 @@ const std::vector<CommandSpec>& management_commands() {
          {{"SLUG", "the portal's slug"}},
          {},
          cmd_portal_show},
+        {{"sidebar", "title"},
+         "Give a sidebar item its title in one language (an empty TITLE removes it).",
+         "Clients whose language is LANG read this title; the others read the item's default title.\n"
+         "At most 8 languages an item; each title 1 to 200 bytes.",
+         {{"ITEM_ID", "the sidebar item's id (see `sesame portal show`)"},
+          {"LANG", "ISO 639-1 code, two lowercase letters, e.g. es"},
+          {"TITLE", "the title in that language"}},
+         {},
+         cmd_sidebar_title},
+        {{"gated", "title"},
+         "Give a gated calendar or form its title in one language (an empty TITLE removes it).",
+         "Clients whose language is LANG read this title; the others read the resource's default title.\n"
+         "At most 8 languages a resource; each title 1 to 200 bytes.",
+         {{"RESOURCE_ID", "the gated resource's id (see `sesame portal show`)"},
+          {"LANG", "ISO 639-1 code, two lowercase letters, e.g. es"},
+          {"TITLE", "the title in that language"}},
+         {},
+         cmd_gated_title},
         {{"client", "show"},
          "Show a client with contacts, events, cases and documents.",
          "",

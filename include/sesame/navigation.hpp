@@ -2,7 +2,9 @@
 // may put behind a login. Plain structs like model.hpp, with the checks a staff change must pass.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -14,6 +16,12 @@ namespace sesame {
 
 // A private item is shown only to a visitor with a live session bound to a client.
 enum class Visibility { public_, private_ };
+// A title per language, keyed by ISO 639-1 code ("es"): two lowercase letters, at most
+// kMaxTitleLanguages entries, each title bounded like `title`. A visitor whose language has no entry
+// reads `title`, the default.
+using Titles = std::map<std::string, std::string>;
+inline constexpr std::size_t kMaxTitleLanguages = 8;
+
 // A resource's slug is unique per portal and kind.
 enum class ResourceKind { calendar, form };
 // What a visitor may do with a gated resource: open it; log in first; or nothing, since the
@@ -33,7 +41,8 @@ struct SidebarItem {
     Id id = 0;
     Id agency_id = 0;
     Id portal_id = 0;
-    std::string title;   // 1..200 bytes
+    std::string title;   // 1..200 bytes; the default
+    Titles titles;       // per language, e.g. {"es": "Calendario de audiencias"}
     std::string link;    // "/path" on the portal's own site, or an https:// URL
     std::int32_t order = 0;  // 0..10000; shown by order, then id
     Visibility visibility = Visibility::public_;
@@ -46,7 +55,8 @@ struct GatedResource {
     Id portal_id = 0;
     ResourceKind kind = ResourceKind::calendar;
     std::string slug;    // [a-z0-9-]{1,63}
-    std::string title;   // 1..200 bytes
+    std::string title;   // 1..200 bytes; the default
+    Titles titles;       // per language, as for SidebarItem
     bool requires_login = false;
     UnixTime created_at = 0;
 };
@@ -56,6 +66,9 @@ struct GatedResource {
 // site, and javascript:, data: and other schemes would run or carry content in the visitor's
 // browser. Control characters are refused everywhere.
 SESAME_CXX_API Status validate_sidebar_link(std::string_view link);
+// The per-language titles: "titles: ..." naming the language on failure.
+SESAME_CXX_API Status validate_titles(const Titles& titles);
+
 SESAME_CXX_API Status validate_sidebar_item(const SidebarItem& item);
 SESAME_CXX_API Status validate_gated_resource(const GatedResource& resource);
 

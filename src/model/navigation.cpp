@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <fmt/format.h>
+
 namespace sesame {
 
 namespace {
@@ -25,6 +27,41 @@ Status check_title(std::string_view title) {
     if (title.empty() || title.size() > kMaxTitle) return invalid("title: 1 to 200 bytes");
     if (has_control(title)) return invalid("title: control characters are not allowed");
     return Status::success();
+}
+
+// Well-formed UTF-8: no stray continuation bytes, overlong forms, surrogates or code points past
+// U+10FFFF. A title per language travels as JSON, which carries only UTF-8.
+bool is_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c < 0x80) len = 1;
+        else if (c >= 0xC2 && c <= 0xDF) len = 2;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else {
+            return false;
+        }
+        if (i + len > s.size()) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+bool is_language_code(std::string_view code) {
+    return code.size() == 2 && code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z';
 }
 
 }  // namespace
@@ -75,8 +112,23 @@ Status validate_sidebar_link(std::string_view link) {
     return invalid("link: a path starting with \"/\" or an https:// URL");
 }
 
+Status validate_titles(const Titles& titles) {
+    if (titles.size() > kMaxTitleLanguages)
+        return invalid(fmt::format("titles: at most {} languages", kMaxTitleLanguages));
+    for (const auto& [language, title] : titles) {
+        if (!is_language_code(language))
+            return invalid("titles: each language is an ISO 639-1 code of two lowercase letters, such as \"es\"");
+        if (title.empty() || title.size() > kMaxTitle)
+            return invalid(fmt::format("titles.{}: 1 to 200 bytes", language));
+        if (has_control(title)) return invalid(fmt::format("titles.{}: control characters are not allowed", language));
+        if (!is_utf8(title)) return invalid(fmt::format("titles.{}: must be valid UTF-8 text", language));
+    }
+    return Status::success();
+}
+
 Status validate_sidebar_item(const SidebarItem& item) {
     SESAME_TRY(check_title(item.title));
+    SESAME_TRY(validate_titles(item.titles));
     SESAME_TRY(validate_sidebar_link(item.link));
     if (item.order < 0 || item.order > kMaxOrder) return invalid("order: 0 to 10000");
     return Status::success();
@@ -88,7 +140,8 @@ Status validate_gated_resource(const GatedResource& resource) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         if (!ok) return invalid("slug: only a-z, 0-9 and -");
     }
-    return check_title(resource.title);
+    SESAME_TRY(check_title(resource.title));
+    return validate_titles(resource.titles);
 }
 
 }  // namespace sesame

@@ -20,6 +20,7 @@ constexpr const char* kPermission = "update_portals";
 std::vector<std::string> changes(const SidebarItem& a, const SidebarItem& b) {
     std::vector<std::string> f;
     if (a.title != b.title) f.push_back("title");
+    if (a.titles != b.titles) f.push_back("titles");
     if (a.link != b.link) f.push_back("link");
     if (a.order != b.order) f.push_back("order");
     if (a.visibility != b.visibility) f.push_back("visibility");
@@ -31,6 +32,7 @@ std::vector<std::string> changes(const GatedResource& a, const GatedResource& b)
     if (a.kind != b.kind) f.push_back("kind");
     if (a.slug != b.slug) f.push_back("slug");
     if (a.title != b.title) f.push_back("title");
+    if (a.titles != b.titles) f.push_back("titles");
     if (a.requires_login != b.requires_login) f.push_back("requires_login");
     return f;
 }

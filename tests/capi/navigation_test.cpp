@@ -85,6 +85,7 @@ TEST_CASE("capi navigation: sidebar items and gated resources round-trip as JSON
                            {"agency_id", w.agency.id},
                            {"portal_id", w.portal.id},
                            {"title", "<b>Hearings</b>"},
+                           {"titles", json::object()},
                            {"link", "/hearings"},
                            {"order", 20},
                            {"visibility", "private"},
@@ -132,6 +133,62 @@ TEST_CASE("capi navigation: sidebar items and gated resources round-trip as JSON
     CHECK(sesame_gated_resource_delete(w.h(), w.staff.get(), id_of(cal)) == SESAME_OK);
     CHECK(w.store->list_sidebar_items(w.portal.id)->size() == 1);
     CHECK(w.store->list_gated_resources(w.portal.id)->size() == 1);
+}
+
+TEST_CASE("capi navigation: titles per language cross as an object, are validated and reach the visitor's sidebar") {
+    CWorld w;
+    const json item = w.create_item({{"portal_id", w.portal.id},
+                                     {"title", "Hearing calendar"},
+                                     {"titles", {{"es", "Calendario de audiencias"}}},
+                                     {"link", "/calendars/hearings"}});
+    CHECK(item["titles"] == json{{"es", "Calendario de audiencias"}});
+    CHECK(w.store->get_sidebar_item(id_of(item))->titles == sesame::Titles{{"es", "Calendario de audiencias"}});
+    const json visible = w.sidebar(nullptr);
+    REQUIRE(visible.size() == 1);
+    CHECK(visible[0]["title"] == "Hearing calendar");
+    CHECK(visible[0]["titles"] == json{{"es", "Calendario de audiencias"}});
+
+    // An update without "titles" keeps them; with it, replaces them whole.
+    std::string change = json{{"id", id_of(item)}, {"order", 3}}.dump();
+    CHECK(ok([&](sesame_buf* out) {
+              return sesame_sidebar_item_update(out, w.h(), w.staff.get(), change.c_str());
+          })["titles"] == json{{"es", "Calendario de audiencias"}});
+    change = json{{"id", id_of(item)}, {"titles", {{"fr", "Calendrier"}}}}.dump();
+    CHECK(ok([&](sesame_buf* out) {
+              return sesame_sidebar_item_update(out, w.h(), w.staff.get(), change.c_str());
+          })["titles"] == json{{"fr", "Calendrier"}});
+
+    const json form = w.create_resource({{"portal_id", w.portal.id},
+                                         {"kind", "form"},
+                                         {"slug", "check-in"},
+                                         {"title", "Check-in form"},
+                                         {"titles", {{"es", "Formulario de registro"}}}});
+    CHECK(form["titles"] == json{{"es", "Formulario de registro"}});
+    CHECK(ok([&](sesame_buf* out) { return sesame_gated_resource_get(out, w.h(), w.reader.get(), id_of(form)); })["titles"] ==
+          json{{"es", "Formulario de registro"}});
+    const json plain = w.create_resource({{"portal_id", w.portal.id}, {"kind", "calendar"}, {"slug", "c"}, {"title", "C"}});
+    CHECK(plain["titles"] == json::object());
+
+    // Refusals name the field; nothing is written.
+    Answer a = w.create_item({{"portal_id", w.portal.id}, {"title", "X"}, {"link", "/x"}, {"titles", "es"}}, w.staff);
+    CHECK(a.status == SESAME_E_INVALID_ARGUMENT);
+    CHECK(has(a.message, "\"sidebar_item.titles\" must be an object of strings"));
+    a = w.create_item({{"portal_id", w.portal.id}, {"title", "X"}, {"link", "/x"}, {"titles", {{"es", 1}}}}, w.staff);
+    CHECK(a.status == SESAME_E_INVALID_ARGUMENT);
+    CHECK(has(a.message, "sidebar_item.titles"));
+    a = w.create_item({{"portal_id", w.portal.id}, {"title", "X"}, {"link", "/x"}, {"titles", {{"Spanish", "X"}}}}, w.staff);
+    CHECK(a.status == SESAME_E_INVALID_ARGUMENT);
+    CHECK(has(a.message, "titles: each language is an ISO 639-1 code"));
+    a = w.create_resource({{"portal_id", w.portal.id},
+                           {"kind", "form"},
+                           {"slug", "g"},
+                           {"title", "G"},
+                           {"titles", {{"es", std::string(201, 'x')}}}},
+                          w.staff);
+    CHECK(a.status == SESAME_E_INVALID_ARGUMENT);
+    CHECK(has(a.message, "titles.es: 1 to 200 bytes"));
+    CHECK(w.store->list_sidebar_items(w.portal.id)->size() == 1);
+    CHECK(w.store->list_gated_resources(w.portal.id)->size() == 2);
 }
 
 TEST_CASE("capi navigation: refusals name the field or permission and write nothing") {

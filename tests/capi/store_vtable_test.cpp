@@ -410,3 +410,53 @@ TEST_CASE("store protocol: bytes are base64 in the original alphabet, padded, an
     CHECK(!codec::decode_bytes("AA H+/wA=", out));
     CHECK(out == std::vector<std::uint8_t>{0x00, 0x01, 0xfe, 0xff, 0x00});  // untouched by failures
 }
+
+TEST_CASE("store vtable: a host store that does not send titles per language gives none; a wrong shape is refused") {
+    Scripted s;
+    auto store = scripted_adapter(s);
+
+    // Requests always carry them.
+    sesame::SidebarItem item;
+    item.portal_id = 2;
+    item.title = "Calendar";
+    item.titles = {{"es", "Calendario"}};
+    s.response = R"({"value": 7})";
+    REQUIRE(store.insert_sidebar_item(item).ok());
+    CHECK(json::parse(s.requests.back())["sidebar_item"]["titles"] == json{{"es", "Calendario"}});
+
+    // A host written before titles per language answers without the field.
+    json row = codec::encode(item);
+    REQUIRE(row.contains("titles"));
+    row.erase("titles");
+    s.response = row.dump();
+    auto got = store.get_sidebar_item(7);
+    REQUIRE(got.ok());
+    CHECK(got->title == "Calendar");
+    CHECK(got->titles.empty());
+
+    sesame::GatedResource resource;
+    resource.slug = "hearings";
+    resource.title = "Hearings";
+    resource.titles = {{"es", "Audiencias"}};
+    json resource_row = codec::encode(resource);
+    s.response = json::array({resource_row}).dump();
+    auto listed = store.list_gated_resources(2);
+    REQUIRE(listed.ok());
+    REQUIRE(listed->size() == 1);
+    CHECK(listed->front().titles == sesame::Titles{{"es", "Audiencias"}});
+    resource_row.erase("titles");
+    s.response = resource_row.dump();
+    auto found = store.find_gated_resource(2, sesame::ResourceKind::calendar, "hearings");
+    REQUIRE(found.ok());
+    CHECK(found->titles.empty());
+
+    // Present, it must be an object of strings.
+    resource_row["titles"] = json{{"es", 3}};
+    s.response = resource_row.dump();
+    found = store.find_gated_resource(2, sesame::ResourceKind::calendar, "hearings");
+    CHECK(found.code() == Code::callback);
+    CHECK(contains(found.status().message(), "\"titles\" must be an object of strings"));
+    resource_row["titles"] = json::array({"es"});
+    s.response = resource_row.dump();
+    CHECK(store.find_gated_resource(2, sesame::ResourceKind::calendar, "hearings").code() == Code::callback);
+}

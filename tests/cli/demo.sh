@@ -77,6 +77,30 @@ expect_eq "$(field '.profile_policy | [.first_name, .middle_name, .last_name, .d
 expect_eq "$(field '.upload_policy | [.allow_photos, .allow_documents, .max_bytes] | map(tostring) | join(",")')" \
     "true,true,5242880" "upload policy"
 
+# ---- titles per language: staff give a sidebar item and a gated resource a Spanish title ----------
+item=$(field '.sidebar_items[] | select(.link == "/calendars/hearings") | .id')
+form=$(field '.gated_resources[] | select(.slug == "check-in") | .id')
+expect_ok sidebar title "$item" es "Calendario de audiencias" --json
+expect_eq "$(field '.titles.es')" "Calendario de audiencias" "sidebar title es"
+expect_eq "$(field '.title')" "Hearing calendar" "the default title stays"
+expect_ok gated title "$form" es "Formulario de registro"
+[[ $out == *"Set the es title of gated resource $form"* ]] || fail "gated title text: $out"
+expect_error 1 SESAME_E_INVALID_ARGUMENT sidebar title "$item" ES "Calendario"
+expect_error 1 "titles.fr: 1 to 200 bytes" sidebar title "$item" fr "$(printf 'x%.0s' {1..201})"
+expect_error 1 SESAME_E_NOT_FOUND gated title 999 es "Nada"
+expect_error 2 "missing TITLE" sidebar title "$item" es
+expect_ok portal show demo --json
+expect_eq "$(field '.sidebar_items[] | select(.id == '"$item"') | .titles | to_entries | map(.key + "=" + .value) | join(",")')" \
+    "es=Calendario de audiencias" "portal show: the item's titles"
+expect_eq "$(field '.gated_resources[] | select(.id == '"$form"') | .titles.es')" "Formulario de registro" \
+    "portal show: the resource's titles"
+expect_ok portal show demo
+[[ $out == *"      es: Calendario de audiencias"* ]] || fail "portal show text lacks the Spanish title: $out"
+expect_ok sidebar title "$item" es "" --json
+expect_eq "$(field '.titles | length')" 0 "an empty title removes it"
+expect_ok gated title "$form" es ""
+[[ $out == *"Removed the es title"* ]] || fail "gated title removal text: $out"
+
 # ---- the text output prints the demo contacts ---------------------------------------------------
 before_clients=$("$SESAME" --json client list)
 before_portal=$("$SESAME" --json portal show demo)

@@ -349,6 +349,60 @@ TEST_CASE("navigation: markup in titles is stored and returned verbatim; links s
     CHECK(w.store->list_gated_resources(w.portal.id)->at(0).title == script);
 }
 
+TEST_CASE_TEMPLATE("navigation: titles per language are validated, stored, audited by name and shown to visitors", W,
+                   MemoryWorld, SqliteWorld) {
+    W w;
+    CAPTURE(W::name);
+    const Actor staff = editor(w.agency.id);
+    SidebarItem i = item_on(w.portal, "Hearing calendar", 1, Visibility::public_);
+    i.titles = {{"es", "Calendario de audiencias"}};
+    SidebarItem item = ok(w.engine->create_sidebar_item(staff, i));
+    CHECK(item.titles == Titles{{"es", "Calendario de audiencias"}});
+    GatedResource r = resource_on(w.portal, ResourceKind::form, "check-in", false);
+    r.titles = {{"es", "Formulario de registro"}};
+    GatedResource form = ok(w.engine->create_gated_resource(staff, r));
+
+    // Refused, naming the field; nothing written, nothing audited as a change.
+    SidebarItem bad = item;
+    bad.titles = {{"ES", "Calendario"}};
+    auto refused = w.engine->update_sidebar_item(staff, bad);
+    CHECK(refused.code() == Code::invalid_argument);
+    CHECK(contains(refused.status().message(), "titles"));
+    bad.titles = {{"es", std::string(201, 'x')}};
+    CHECK(contains(w.engine->update_sidebar_item(staff, bad).status().message(), "titles.es: 1 to 200 bytes"));
+    GatedResource bad_form = form;
+    bad_form.titles = {{"es", ""}};
+    CHECK(contains(w.engine->update_gated_resource(staff, bad_form).status().message(), "titles.es"));
+    SidebarItem bad_new = i;
+    bad_new.titles = {{"e", "x"}};
+    CHECK(w.engine->create_sidebar_item(staff, bad_new).code() == Code::invalid_argument);
+    CHECK(w.store->list_sidebar_items(w.portal.id)->size() == 1);
+    CHECK(w.store->get_sidebar_item(item.id)->titles == item.titles);
+    CHECK(w.store->get_gated_resource(form.id)->titles == form.titles);
+    CHECK(w.events->of("sidebar_item.update").empty());
+
+    // A change of titles only is a change, audited by the field's name and not its words.
+    SidebarItem changed = item;
+    changed.titles["fr"] = "Calendrier des audiences";
+    CHECK(ok(w.engine->update_sidebar_item(staff, changed)).titles == changed.titles);
+    auto updates = w.events->of("sidebar_item.update");
+    REQUIRE(updates.size() == 1);
+    CHECK(contains(updates[0].detail, "titles"));
+    CHECK_FALSE(contains(updates[0].detail, "Calendrier"));
+    GatedResource changed_form = form;
+    changed_form.titles.clear();
+    CHECK(ok(w.engine->update_gated_resource(staff, changed_form)).titles.empty());
+    auto form_updates = w.events->of("gated_resource.update");
+    REQUIRE(form_updates.size() == 1);
+    CHECK(contains(form_updates[0].detail, "titles"));
+
+    // Visitors' reads carry them, for the host to pick the visitor's language.
+    auto visible = ok(w.engine->sidebar(w.portal.id, std::nullopt));
+    REQUIRE(visible.size() == 1);
+    CHECK(visible[0].title == "Hearing calendar");
+    CHECK(visible[0].titles == changed.titles);
+}
+
 // ---- what visitors see --------------------------------------------------------------------------
 
 TEST_CASE_TEMPLATE("navigation: private items and login-only resources follow the visitor's session on each store",

@@ -103,3 +103,55 @@ TEST_CASE("gated resources: slug alphabet and length, title bounds") {
     CHECK(validate_gated_resource(resource("jury", "")).code() == Code::invalid_argument);
     CHECK(validate_gated_resource(resource("jury", std::string(201, 't'))).code() == Code::invalid_argument);
 }
+
+TEST_CASE("titles per language: ISO 639-1 codes, bounded titles, at most 8 languages") {
+    SidebarItem i = item("Hearing calendar", "/calendars/hearings");
+    i.titles = {{"es", "Calendario de audiencias"}, {"vi", "L\u1ecbch phi\u00ean t\u00f2a"}};
+    CHECK(validate_sidebar_item(i).ok());
+    GatedResource r = resource("hearings");
+    r.titles = {{"es", std::string(200, 't')}};
+    CHECK(validate_gated_resource(r).ok());
+
+    struct Bad {
+        std::string language;
+        std::string title;
+        std::string message;
+    };
+    for (const Bad& b : {Bad{"ES", "Calendario", "titles: each language is an ISO 639-1 code"},
+                         Bad{"es-MX", "Calendario", "titles: each language is an ISO 639-1 code"},
+                         Bad{"e", "Calendario", "titles: each language"}, Bad{"", "Calendario", "titles: each language"},
+                         Bad{"spa", "Calendario", "titles: each language"}, Bad{"e1", "Calendario", "titles: each language"},
+                         Bad{"es", "", "titles.es: 1 to 200 bytes"},
+                         Bad{"es", std::string(201, 't'), "titles.es: 1 to 200 bytes"},
+                         Bad{"es", "Cal\nendario", "titles.es: control characters"},
+                         Bad{"es", "Cal\x7f", "titles.es: control characters"},
+                         Bad{"fr", "Calendrier \xff", "titles.fr: must be valid UTF-8"},
+                         Bad{"fr", "\xc0\xaf", "titles.fr: must be valid UTF-8"},
+                         Bad{"fr", "\xed\xa0\x80", "titles.fr: must be valid UTF-8"},
+                         Bad{"fr", "cut \xe2\x82", "titles.fr: must be valid UTF-8"}}) {
+        CAPTURE(b.language);
+        CAPTURE(b.title);
+        SidebarItem bad_item = item("Hearing calendar", "/calendars/hearings");
+        bad_item.titles = {{b.language, b.title}};
+        Status s = validate_sidebar_item(bad_item);
+        CHECK(s.code() == Code::invalid_argument);
+        CHECK(s.message().rfind(b.message, 0) == 0);
+        GatedResource bad_resource = resource("hearings");
+        bad_resource.titles = {{b.language, b.title}};
+        s = validate_gated_resource(bad_resource);
+        CHECK(s.code() == Code::invalid_argument);
+        CHECK(s.message().rfind(b.message, 0) == 0);
+    }
+
+    // Eight languages pass; a ninth is refused.
+    SidebarItem many = item("Home", "/");
+    for (const char* code : {"ar", "de", "es", "fr", "ht", "ko", "vi", "zh"}) many.titles[code] = "x";
+    CHECK(validate_sidebar_item(many).ok());
+    many.titles["ru"] = "x";
+    Status s = validate_sidebar_item(many);
+    CHECK(s.code() == Code::invalid_argument);
+    CHECK(s.message() == "titles: at most 8 languages");
+    GatedResource crowded = resource("hearings");
+    crowded.titles = many.titles;
+    CHECK(validate_gated_resource(crowded).message() == "titles: at most 8 languages");
+}

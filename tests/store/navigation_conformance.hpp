@@ -20,6 +20,7 @@ inline SidebarItem sample_sidebar_item(Id agency_id, Id portal_id, const std::st
     i.link = "/court/calendar?week=next&lang=\u00e9";
     i.order = order;
     i.visibility = Visibility::private_;
+    i.titles = {{"es", "Calendario de audiencias \u00e1 <b>\"4\"</b>"}, {"vi", "L\u1ecbch"}};
     i.created_at = 1'700'000'020;
     return i;
 }
@@ -32,6 +33,7 @@ inline GatedResource sample_gated_resource(Id agency_id, Id portal_id, ResourceK
     r.slug = slug;
     r.title = "Hearing calendar <b>\"Room 4\"</b>";
     r.requires_login = true;
+    r.titles = {{"es", "Calendario \"Sala 4\" \\ {}"}};
     r.created_at = 1'700'000'021;
     return r;
 }
@@ -41,6 +43,7 @@ inline void check_same(const SidebarItem& got, const SidebarItem& want) {
     CHECK(got.agency_id == want.agency_id);
     CHECK(got.portal_id == want.portal_id);
     CHECK(got.title == want.title);
+    CHECK(got.titles == want.titles);
     CHECK(got.link == want.link);
     CHECK(got.order == want.order);
     CHECK(got.visibility == want.visibility);
@@ -54,6 +57,7 @@ inline void check_same(const GatedResource& got, const GatedResource& want) {
     CHECK(got.kind == want.kind);
     CHECK(got.slug == want.slug);
     CHECK(got.title == want.title);
+    CHECK(got.titles == want.titles);
     CHECK(got.requires_login == want.requires_login);
     CHECK(got.created_at == want.created_at);
 }
@@ -75,6 +79,7 @@ TEST_CASE_TEMPLATE_DEFINE("store: sidebar items round-trip, update, delete, list
     SidebarItem first = sample_sidebar_item(w.agency, w.portal, "Home", 10);
     first.visibility = Visibility::public_;
     first.link = "https://example.org/help";
+    first.titles.clear();  // no title per language: reads back as none
     first.id = *store->insert_sidebar_item(first);
     SidebarItem theirs = sample_sidebar_item(other.agency, other.portal, "Theirs", 0);
     theirs.id = *store->insert_sidebar_item(theirs);
@@ -99,6 +104,7 @@ TEST_CASE_TEMPLATE_DEFINE("store: sidebar items round-trip, update, delete, list
     CHECK(store->list_sidebar_items(4242)->empty());
 
     third.title = "Forms and notices";
+    third.titles = {{"es", "Formularios"}, {"fr", "Formulaires"}};
     third.link = "/forms";
     third.order = 0;
     third.visibility = Visibility::public_;
@@ -140,6 +146,7 @@ TEST_CASE_TEMPLATE_DEFINE("store: gated resources round-trip, unique per portal,
     CHECK(intake.id == 1);
     GatedResource hearings = sample_gated_resource(w.agency, w.portal, ResourceKind::calendar, "hearings");
     hearings.requires_login = false;
+    hearings.titles.clear();
     hearings.id = *store->insert_gated_resource(hearings);
     GatedResource appts = sample_gated_resource(w.agency, w.portal, ResourceKind::calendar, "appointments");
     appts.id = *store->insert_gated_resource(appts);
@@ -186,13 +193,16 @@ TEST_CASE_TEMPLATE_DEFINE("store: gated resources round-trip, unique per portal,
     check_same(*store->get_gated_resource(hearings.id), hearings);
 
     hearings.title = "Hearings";
+    hearings.titles = {{"es", "Audiencias"}};
     hearings.slug = "court-hearings";
     hearings.kind = ResourceKind::form;
     hearings.requires_login = true;
     hearings.created_at = 1'700'000'098;
     REQUIRE(store->update_gated_resource(hearings).ok());  // its own key may stay or change
     check_same(*store->get_gated_resource(hearings.id), hearings);
+    hearings.titles.clear();  // removing every title per language
     REQUIRE(store->update_gated_resource(hearings).ok());
+    check_same(*store->get_gated_resource(hearings.id), hearings);
     CHECK(ids_of(*store->list_gated_resources(w.portal)) ==
           std::vector<Id>{appts.id, intake_cal.id, hearings.id, intake.id});
     CHECK(store->find_gated_resource(w.portal, ResourceKind::calendar, "hearings").code() == Code::not_found);

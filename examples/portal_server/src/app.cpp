@@ -388,7 +388,7 @@ std::vector<NavLink> App::sidebar(const Request& request, Lang lang, bool signed
         std::cerr << "error: sidebar: " << sesame::code_name(items.code()) << "\n";
         return links;
     }
-    for (const auto& item : *items) links.push_back({term(lang, item.title), item.link});
+    for (const auto& item : *items) links.push_back({shown_title(lang, item.titles, item.title), item.link});
     return links;
 }
 

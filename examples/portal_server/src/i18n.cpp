@@ -266,6 +266,12 @@ std::string tr(Lang lang, std::string_view key,
     return s;
 }
 
+std::string shown_title(Lang lang, const std::map<std::string, std::string>& titles, const std::string& title) {
+    auto given = titles.find(std::string(lang_code(lang)));
+    if (given != titles.end()) return given->second;
+    return term(lang, title);
+}
+
 std::string term(Lang lang, std::string_view value) {
     std::string lower;
     for (const char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

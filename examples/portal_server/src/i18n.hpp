@@ -2,6 +2,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,9 @@ std::string tr(Lang lang, std::string_view key,
 // A status or type from the agency's records ("scheduled", "Pretrial hearing") in `lang` when the
 // portal's glossary knows it, else as written.
 std::string term(Lang lang, std::string_view value);
+// The title of a sidebar item or gated resource in `lang`: the one staff gave for that language,
+// else the glossary's word for the default title, else the default title as written.
+std::string shown_title(Lang lang, const std::map<std::string, std::string>& titles, const std::string& title);
 // "2026-12-10" as "Thursday, December 10, 2026" / "jueves, 10 de diciembre de 2026"; anything that
 // is not such a date as it is.
 std::string format_date(Lang lang, std::string_view iso);

@@ -554,3 +554,80 @@ TEST_CASE("uploads: the kind chosen stays chosen after an error") {
     CHECK(r.status == 400);
     CHECK(has(r.body, "<option value=\"document\" selected>Document</option>"));
 }
+
+TEST_CASE("titles per language: a Spanish client reads the staff-given Spanish titles, an English client the default") {
+    World w;
+    auto item = [&](const std::string& title, sesame::Titles titles, const std::string& link, int order,
+                    sesame::Visibility visibility) {
+        sesame::SidebarItem i;
+        i.portal_id = w.portal.id;
+        i.title = title;
+        i.titles = std::move(titles);
+        i.link = link;
+        i.order = order;
+        i.visibility = visibility;
+        (void)World::must(w.engine->create_sidebar_item(w.root, i));
+    };
+    // The staff title wins over the glossary's ("Calendario de audiencias"); an item with no Spanish
+    // title falls back to the glossary, then to the default as written.
+    item("Court information", {}, "/", 1, sesame::Visibility::public_);
+    item("Hearing calendar", {{"es", "Audiencias del condado"}, {"fr", "Audiences"}}, "/calendars/hearings", 2,
+         sesame::Visibility::private_);
+    item("Payments", {{"es", "Pagos <en línea>"}}, "/payments", 3, sesame::Visibility::public_);
+    item("Jury duty", {}, "/jury", 4, sesame::Visibility::public_);
+    sesame::GatedResource form;
+    form.portal_id = w.portal.id;
+    form.kind = sesame::ResourceKind::form;
+    form.slug = "check-in";
+    form.title = "Check-in form";
+    form.titles = {{"es", "Registro de llegada"}};
+    form.requires_login = true;
+    (void)World::must(w.engine->create_gated_resource(w.root, form));
+
+    sesame::Client ana = w.make_client("Ana", "Ruiz", "es");
+    (void)World::must(w.engine->add_contact(w.root, ana.id, sesame::ContactKind::email, "ana@example.org"));
+    Browser b(w.start());
+
+    // A visitor reads the page's language.
+    Browser visitor(w.server->port());
+    const Reply visitor_es = visitor.get("/?lang=es");
+    CHECK(has(visitor_es.body, "<a href=\"/payments\">Pagos &lt;en línea&gt;</a>"));
+    CHECK(has(visitor_es.body, "Información del tribunal"));
+    CHECK(has(visitor_es.body, "<a href=\"/jury\">Jury duty</a>"));
+    const Reply visitor_en = visitor.get("/?lang=en");
+    CHECK(has(visitor_en.body, "<a href=\"/payments\">Payments</a>"));
+    CHECK_FALSE(has(visitor_en.body, "Pagos"));
+
+    // Ana, whose language is Spanish.
+    {
+        const Reply verify = start_login(b, "ana@example.org");
+        const Reply done = b.submit(verify, "/verify", {{"code", w.feed_code(ana)}});
+        REQUIRE(done.status == 303);
+        const Reply dash = b.get("/dashboard");
+        CHECK(has(dash.body, "<html lang=\"es\">"));
+        CHECK(has(dash.body, "<a href=\"/calendars/hearings\">Audiencias del condado</a>"));
+        CHECK_FALSE(has(dash.body, "Calendario de audiencias"));
+        CHECK_FALSE(has(dash.body, "Hearing calendar"));
+        CHECK(has(dash.body, "<a href=\"/payments\">Pagos &lt;en línea&gt;</a>"));
+        CHECK(has(dash.body, "Información del tribunal"));
+        const Reply page = b.get("/forms/check-in");
+        REQUIRE(page.status == 200);
+        CHECK(has(page.body, "<h1 id=\"resource-title\">Registro de llegada</h1>"));
+        CHECK(has(page.body, "<title>Registro de llegada"));
+        CHECK_FALSE(has(page.body, "Check-in form"));
+    }
+
+    // Ann, whose language is English, in a fresh browser.
+    Browser en(w.server->port());
+    const Reply verify = start_login(en);
+    const Reply done = en.submit(verify, "/verify", {{"code", w.feed_code(w.ann)}});
+    REQUIRE(done.status == 303);
+    const Reply dash = en.get("/dashboard");
+    CHECK(has(dash.body, "<a href=\"/calendars/hearings\">Hearing calendar</a>"));
+    CHECK(has(dash.body, "<a href=\"/payments\">Payments</a>"));
+    CHECK_FALSE(has(dash.body, "Audiencias del condado"));
+    const Reply page = en.get("/forms/check-in");
+    REQUIRE(page.status == 200);
+    CHECK(has(page.body, "<h1 id=\"resource-title\">Check-in form</h1>"));
+    CHECK_FALSE(has(page.body, "Registro de llegada"));
+}

@@ -340,6 +340,13 @@ CREATE TABLE contact_changes (
 );
 )sql";
 
+// Version 7: staff-given titles per language for sidebar items and gated resources, a JSON object
+// keyed by ISO 639-1 code ({"es": "..."}); rows from before have none.
+constexpr const char* kVersion7 = R"sql(
+ALTER TABLE sidebar_items ADD COLUMN titles TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE gated_resources ADD COLUMN titles TEXT NOT NULL DEFAULT '{}';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
@@ -347,6 +354,7 @@ constexpr Migration kMigrations[] = {
     {4, kVersion4},
     {5, kVersion5},
     {6, kVersion6},
+    {7, kVersion7},
 };
 
 constexpr const char* kRestore =

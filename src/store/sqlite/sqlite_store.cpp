@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "store/guard.hpp"
 
@@ -429,13 +430,30 @@ Document read_document(const Stmt& st) {
     return d;
 }
 
-#define SIDEBAR_COLS "id, agency_id, portal_id, title, link, item_order, visibility, created_at"
+// Titles per language as a JSON object ({"es": "..."}). A cell that is not such an object (written
+// by hand) reads as no titles rather than failing the whole list. The engine refuses titles that are
+// not UTF-8; one reaching the store anyway is written with U+FFFD rather than throwing.
+std::string titles_json(const Titles& titles) {
+    return nlohmann::json(titles).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Titles read_titles(const std::string& text) {
+    Titles out;
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) return out;
+    for (const auto& [language, title] : j.items())
+        if (title.is_string()) out.emplace(language, title.get<std::string>());
+    return out;
+}
+
+#define SIDEBAR_COLS "id, agency_id, portal_id, title, link, item_order, visibility, created_at, titles"
 #define SIDEBAR_SET \
-    "agency_id = ?1, portal_id = ?2, title = ?3, link = ?4, item_order = ?5, visibility = ?6, created_at = ?7"
+    "agency_id = ?1, portal_id = ?2, title = ?3, link = ?4, item_order = ?5, visibility = ?6, created_at = ?7, " \
+    "titles = ?8"
 
 void bind_sidebar_item(Stmt& st, const SidebarItem& i) {
     st.bind(1, i.agency_id).bind(2, i.portal_id).bind(3, i.title).bind(4, i.link).bind(5, std::int64_t{i.order});
-    st.bind(6, to_string(i.visibility)).bind(7, i.created_at);
+    st.bind(6, to_string(i.visibility)).bind(7, i.created_at).bind(8, titles_json(i.titles));
 }
 
 SidebarItem read_sidebar_item(const Stmt& st) {
@@ -448,16 +466,18 @@ SidebarItem read_sidebar_item(const Stmt& st) {
     i.order = st.i32(5);
     i.visibility = st.word<Visibility>(6);
     i.created_at = st.i64(7);
+    i.titles = read_titles(st.text(8));
     return i;
 }
 
-#define RESOURCE_COLS "id, agency_id, portal_id, kind, slug, title, requires_login, created_at"
+#define RESOURCE_COLS "id, agency_id, portal_id, kind, slug, title, requires_login, created_at, titles"
 #define RESOURCE_SET \
-    "agency_id = ?1, portal_id = ?2, kind = ?3, slug = ?4, title = ?5, requires_login = ?6, created_at = ?7"
+    "agency_id = ?1, portal_id = ?2, kind = ?3, slug = ?4, title = ?5, requires_login = ?6, created_at = ?7, " \
+    "titles = ?8"
 
 void bind_gated_resource(Stmt& st, const GatedResource& r) {
     st.bind(1, r.agency_id).bind(2, r.portal_id).bind(3, to_string(r.kind)).bind(4, r.slug).bind(5, r.title);
-    st.bind(6, std::int64_t{r.requires_login ? 1 : 0}).bind(7, r.created_at);
+    st.bind(6, std::int64_t{r.requires_login ? 1 : 0}).bind(7, r.created_at).bind(8, titles_json(r.titles));
 }
 
 GatedResource read_gated_resource(const Stmt& st) {
@@ -470,6 +490,7 @@ GatedResource read_gated_resource(const Stmt& st) {
     r.title = st.text(5);
     r.requires_login = st.i64(6) != 0;
     r.created_at = st.i64(7);
+    r.titles = read_titles(st.text(8));
     return r;
 }
 
@@ -1231,15 +1252,15 @@ public:
     // ---- navigation: sidebar items and gated resources --------------------------------------
     Result<Id> insert_sidebar_item(const SidebarItem& item) override {
         return write([&](Connection& c) -> Result<Id> {
-            return insert(c, "INSERT INTO sidebar_items (" SIDEBAR_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            return insert(c, "INSERT INTO sidebar_items (" SIDEBAR_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                           [&](Stmt& st) { bind_sidebar_item(st, item); }, "adding a sidebar item");
         });
     }
 
     Status update_sidebar_item(const SidebarItem& item) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE sidebar_items SET " SIDEBAR_SET " WHERE id = ?8",
-                          [&](Stmt& st) { bind_sidebar_item(st, item); st.bind(8, item.id); }, "sidebar item");
+            return update(c, "UPDATE sidebar_items SET " SIDEBAR_SET " WHERE id = ?9",
+                          [&](Stmt& st) { bind_sidebar_item(st, item); st.bind(9, item.id); }, "sidebar item");
         });
     }
 
@@ -1269,15 +1290,15 @@ public:
 
     Result<Id> insert_gated_resource(const GatedResource& resource) override {
         return write([&](Connection& c) -> Result<Id> {
-            return insert(c, "INSERT INTO gated_resources (" RESOURCE_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            return insert(c, "INSERT INTO gated_resources (" RESOURCE_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                           [&](Stmt& st) { bind_gated_resource(st, resource); }, "adding a gated resource");
         });
     }
 
     Status update_gated_resource(const GatedResource& resource) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE gated_resources SET " RESOURCE_SET " WHERE id = ?8",
-                          [&](Stmt& st) { bind_gated_resource(st, resource); st.bind(8, resource.id); },
+            return update(c, "UPDATE gated_resources SET " RESOURCE_SET " WHERE id = ?9",
+                          [&](Stmt& st) { bind_gated_resource(st, resource); st.bind(9, resource.id); },
                           "gated resource");
         });
     }

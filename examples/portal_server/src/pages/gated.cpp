@@ -65,7 +65,7 @@ Response gated(App& app, const Request& request, ResourceKind kind, std::string_
     auto resources = app.engine().list_gated_resources(app.staff(), portal->id);
     if (resources.ok())
         for (const auto& res : *resources)
-            if (res.kind == kind && res.slug == slug) title = term(lang, res.title);
+            if (res.kind == kind && res.slug == slug) title = shown_title(lang, res.titles, res.title);
 
     std::string body = "<h1 id=\"resource-title\">" + escape(title) + "</h1>\n";
     if (kind == ResourceKind::calendar) {
