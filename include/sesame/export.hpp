@@ -1,6 +1,6 @@
-// Sesame — symbol visibility for the C++ API. The library is built with hidden visibility, and the
-// shared library's version script exports only the C ABI (sesame_*). C++ programs link the static
-// library (CMake target sesame::static); SESAME_CXX_API marks the C++ API for builds that export it.
+// Sesame — symbol visibility for the C++ API. The library is built with hidden visibility;
+// SESAME_CXX_API marks what the C++ API exports. libsesame.so exports those symbols under the
+// version node SESAME_CXX_<major>.<minor> (capi/sesame.map.in), the C ABI under SESAME_<ABI>.
 #pragma once
 
 #if defined(_WIN32)

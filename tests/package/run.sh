@@ -5,6 +5,9 @@
 #
 #   run.sh <build dir> <C compiler> <C++ compiler> [compiler and linker flags]
 #
+# The README's C++ program is built the same two ways through find_package (shared and static) and
+# run against a demo database made by the build's `sesame` command (drive_readme.py).
+#
 # The flags are the build's sanitizer flags, if any: a program that loads a sanitized libsesame.so
 # must itself be built with the same sanitizers.
 set -euo pipefail
@@ -58,7 +61,7 @@ check_run() {
 step "find_package(sesame): consumer_shared (sesame::sesame) and consumer_static (sesame::static)"
 cmake -S "$here" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_C_FLAGS="$flags" \
-  -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$work/configure.log" 2>&1 || {
+  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DSESAME_SOURCE_DIR="$here/../.." >"$work/configure.log" 2>&1 || {
   cat "$work/configure.log"
   die "the consumer project does not configure against the installed package"
 }
@@ -70,6 +73,19 @@ readelf -d "$work/cmake-build/consumer_shared" | grep -q 'NEEDED.*\[libsesame\.s
   die "consumer_shared does not load libsesame.so.0"
 check_run "$work/cmake-build/consumer_shared"
 check_run "$work/cmake-build/consumer_static"
+
+step "the README's C++ program: readme_shared (sesame::sesame) and readme_static (sesame::static)"
+readelf -d "$work/cmake-build/readme_shared" | grep -q 'NEEDED.*\[libsesame\.so\.0\]' ||
+  die "readme_shared does not load libsesame.so.0"
+# The C++ API comes from the shared library under its own version node.
+nm -D --undefined-only "$work/cmake-build/readme_shared" | grep -q '@SESAME_CXX_' ||
+  die "readme_shared takes no symbol of the SESAME_CXX_ version node from libsesame.so"
+cli=$build/examples/cli/sesame
+[[ -x "$cli" ]] || die "no $cli to make the demo database with (configure with SESAME_BUILD_EXAMPLES=ON)"
+for program in readme_shared readme_static; do
+  /usr/bin/python3 "$here/drive_readme.py" "$work/cmake-build/$program" "$cli" "$work/run-$program" ||
+    die "$program did not log the demo client in"
+done
 
 step "pkg-config: $cc consumer.c \$(pkg-config --cflags --libs sesame)"
 # shellcheck disable=SC2086 # the flags are words
