@@ -84,7 +84,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         while (!parser.is_done()) {
             const std::size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
             rest.remove_prefix(used);
-            if (ec == http::error::need_more) {
+            // In the body, Beast takes what there is and asks for more by consuming nothing with no
+            // error; the server's read loop then reads from the socket (until its deadline), and
+            // here the input has ended.
+            if (ec == http::error::need_more || (!ec && used == 0)) {
                 if (rest.size() > kBufferBound) return 0;  // the server answers 400 / 431 and closes
                 parser.put_eof(ec);
                 if (ec) return 0;  // an incomplete request: the server closes
