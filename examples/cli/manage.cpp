@@ -52,9 +52,9 @@ std::string case_line(const sesame::Case& c) {
     return s + "  (" + c.status + ")";
 }
 
-// The document's attached file, read from the store's record (no download, so nothing to audit).
+// The document's attached file record (no download, so nothing to audit).
 std::optional<sesame::DocumentFile> file_of(Context& ctx, sesame::Id document_id) {
-    auto f = ctx.engine->store().get_document_file(document_id);
+    auto f = ctx.engine->document_file(ctx.actor, document_id);
     if (!f || !*f) return std::nullopt;
     return **f;
 }

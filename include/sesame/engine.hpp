@@ -266,6 +266,12 @@ public:
     Result<std::vector<Event>> client_events(Id portal_id, const std::string& token, const std::string& from_date);
     Result<std::vector<Case>> client_cases(Id portal_id, const std::string& token);
     Result<std::vector<Document>> client_documents(Id portal_id, const std::string& token);
+    // The files attached to those documents (one per document that has one, by document id): what a
+    // page links for download (download_document reads the bytes).
+    Result<std::vector<DocumentFile>> client_document_files(Id portal_id, const std::string& token);
+    // How many sessions the store holds for the signed-in client, live or ended, this one
+    // included: 1 on the client's first sign-in (a page may greet them).
+    Result<std::size_t> client_session_count(Id portal_id, const std::string& token);
 
     // ---- navigation: sidebar items and gated resources of a portal (src/portal/navigation_ops.cpp)
     // Staff calls. Changes need "update_portals"; get and list need only a portal the actor may see.
@@ -319,10 +325,12 @@ public:
     Result<DocumentFile> attach_document_file(const Actor& actor, Id document_id, const std::string& file_name,
                                               const std::vector<std::uint8_t>& bytes);
     // Agency visibility: the client's uploads by id; one upload's bytes (audited); a document's file
-    // (NOT_FOUND when it has none, audited).
+    // (NOT_FOUND when it has none, audited); a document's file record without its bytes (none when
+    // it has no file; nothing read, so nothing audited).
     Result<std::vector<Upload>> list_uploads(const Actor& actor, Id client_id);
     Result<FileDownload> download_upload(const Actor& actor, Id upload_id);
     Result<FileDownload> download_document_file(const Actor& actor, Id document_id);
+    Result<std::optional<DocumentFile>> document_file(const Actor& actor, Id document_id);
     // update_clients. Deletes the record, then its file. Audited.
     Status delete_upload(const Actor& actor, Id upload_id);
 
@@ -432,7 +440,6 @@ public:
     std::uint64_t audit_failures() const;
 
     Clock& clock();
-    Store& store();
 
     // The engine's state: opaque outside the library.
     struct Impl;

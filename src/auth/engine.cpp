@@ -75,7 +75,6 @@ Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
 Clock& Engine::clock() { return *impl_->clock; }
-Store& Engine::store() { return *impl_->store; }
 
 namespace {
 

@@ -344,4 +344,26 @@ Result<std::vector<Document>> Engine::client_documents(Id portal_id, const std::
     return rows;
 }
 
+Result<std::vector<DocumentFile>> Engine::client_document_files(Id portal_id, const std::string& token) {
+    auto documents = client_documents(portal_id, token);
+    if (!documents) return documents.status();
+    std::vector<DocumentFile> files;
+    for (const Document& d : *documents) {
+        auto f = impl_->store->get_document_file(d.id);
+        if (!f) return f.status();
+        if (*f) files.push_back(std::move(**f));
+    }
+    std::sort(files.begin(), files.end(),
+              [](const DocumentFile& a, const DocumentFile& b) { return a.document_id < b.document_id; });
+    return files;
+}
+
+Result<std::size_t> Engine::client_session_count(Id portal_id, const std::string& token) {
+    auto s = client_session(*this, portal_id, token);
+    if (!s) return s.status();
+    auto sessions = impl_->store->list_client_sessions(*s->client_id);
+    if (!sessions) return sessions.status();
+    return sessions->size();
+}
+
 }  // namespace sesame

@@ -197,6 +197,13 @@ Result<FileDownload> Engine::download_document_file(const Actor& actor, Id docum
     return FileDownload{std::move(*bytes), (*f)->content_type, (*f)->file_name};
 }
 
+Result<std::optional<DocumentFile>> Engine::document_file(const Actor& actor, Id document_id) {
+    Impl& im = *impl_;
+    auto doc = portal::visible_row(im.store->get_document(document_id), actor, "document", document_id);
+    if (!doc) return doc.status();
+    return im.store->get_document_file(document_id);
+}
+
 Status Engine::delete_upload(const Actor& actor, Id upload_id) {
     Impl& im = *impl_;
     const std::string target = fmt::format("upload:{}", upload_id);

@@ -16,6 +16,8 @@ namespace {
 
 struct World {
     std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+    // The engine's store, kept by the test to plant and inspect rows (the engine offers none).
+    std::shared_ptr<Store> store = make_memory_store();
     std::unique_ptr<Engine> engine;
     Actor root{"root", 0, {}, true};
     Agency a;
@@ -23,7 +25,7 @@ struct World {
 
     World() {
         EngineOptions o;
-        o.store = make_memory_store();
+        o.store = store;
         o.master_key = std::vector<std::uint8_t>(32, 0x5a);
         o.clock = clock;
         auto e = Engine::open(std::move(o));
@@ -91,17 +93,17 @@ struct World {
         s.created_at = s.last_seen_at = clock->now();
         s.idle_expires_at = clock->now() + 1800;
         s.absolute_expires_at = clock->now() + 43200;
-        REQUIRE(engine->store().insert_session(s).ok());
+        REQUIRE(store->insert_session(s).ok());
         return s;
     }
 
     bool revoked(const std::string& session_id, const std::string& reason) {
-        auto s = engine->store().get_session(session_id);
+        auto s = store->get_session(session_id);
         REQUIRE(s.ok());
         return s->revoked_at.has_value() && s->revoke_reason == reason;
     }
     bool live(const std::string& session_id) {
-        auto s = engine->store().get_session(session_id);
+        auto s = store->get_session(session_id);
         REQUIRE(s.ok());
         return !s->revoked_at.has_value();
     }
@@ -698,7 +700,7 @@ TEST_CASE("admin: contacts are normalised, unique per client, shareable across c
     auto shared = w.engine->add_contact(w.root, ben.id, ContactKind::phone, "555.123.4567");
     REQUIRE(shared.ok());
     CHECK(shared->value == "+15551234567");
-    auto owners = w.engine->store().find_contacts(w.a.id, "+15551234567");
+    auto owners = w.store->find_contacts(w.a.id, "+15551234567");
     REQUIRE(owners.ok());
     CHECK(owners->size() == 2);
 
@@ -723,7 +725,7 @@ TEST_CASE("admin: contacts are normalised, unique per client, shareable across c
     auto updated = w.engine->update_contact(w.root, second->id, "(555) 765-0000", ContactStatus::valid);
     REQUIRE(updated.ok());
     CHECK(updated->value == "+15557650000");
-    CHECK(w.engine->store().get_contact(second->id)->value == "+15557650000");
+    CHECK(w.store->get_contact(second->id)->value == "+15557650000");
 }
 
 TEST_CASE("admin: archiving or disabling a client revokes its sessions") {
@@ -748,7 +750,7 @@ TEST_CASE("admin: archiving or disabling a client revokes its sessions") {
     CHECK(r->archived);
     CHECK(w.revoked("ann-1", "client_archived"));
     CHECK(w.revoked("ann-2", "client_archived"));
-    CHECK(w.engine->store().get_session("ann-1")->revoked_at == w.clock->now());
+    CHECK(w.store->get_session("ann-1")->revoked_at == w.clock->now());
     CHECK(w.live("ben-1"));
     CHECK(w.has_event(w.a.id, [&](const AuditEvent& e) {
         return e.action == "session.revoke" && e.reason == "client_archived" &&
@@ -789,7 +791,7 @@ TEST_CASE("admin: changing or opting out a contact revokes the sessions made wit
 
     REQUIRE(w.engine->update_contact(w.root, cal_email.id, "cal@example.org", ContactStatus::opted_out).ok());
     CHECK(w.revoked("cal", "contact_changed"));
-    CHECK(w.engine->store().get_contact(cal_email.id)->status == ContactStatus::opted_out);
+    CHECK(w.store->get_contact(cal_email.id)->status == ContactStatus::opted_out);
 
     w.session("cal-2", w.a.id, portal.id, "cal@example.org", cal.id);
     REQUIRE(w.engine->update_contact(w.root, cal_email.id, "cal@example.org", ContactStatus::invalid).ok());
@@ -893,7 +895,7 @@ TEST_CASE("admin: the message feed shows the client's messages and never the sea
         if (status == MessageStatus::queued) m.sealed = {1, 2, 3, 4};
         m.created_at = m.updated_at = w.clock->now();
         w.clock->advance(1);
-        auto id = w.engine->store().insert_message(m);
+        auto id = w.store->insert_message(m);
         REQUIRE(id.ok());
         return *id;
     };
@@ -1015,7 +1017,7 @@ TEST_CASE("admin: message templates") {
     World w;
     const Actor staff = World::staff(w.a.id, {"update_portals"});
     CHECK(w.engine->set_message_template(staff, {w.a.id, Channel::sms, "es", "", "Su código: {code}"}).ok());
-    auto stored = w.engine->store().get_template(w.a.id, Channel::sms, "es");
+    auto stored = w.store->get_template(w.a.id, Channel::sms, "es");
     REQUIRE(stored.ok());
     REQUIRE(stored->has_value());
     CHECK((*stored)->body == "Su código: {code}");

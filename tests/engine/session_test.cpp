@@ -301,3 +301,19 @@ TEST_CASE_TEMPLATE("SECURITY 9: the sweeper removes used, expired and superseded
     CHECK(again->challenges == 1);
     CHECK(again->sessions == 0);
 }
+
+TEST_CASE_TEMPLATE("sessions: client_session_count is 1 on a client's first sign-in and counts ended sessions too", W,
+                   MemoryWorld, SqliteWorld) {
+    W w;
+    auto first = w.login(World::kEmail);
+    REQUIRE(first.client_id.has_value());
+    auto count = w.engine->client_session_count(w.portal.id, first.token);
+    REQUIRE_MESSAGE(count.ok(), count.status().message());
+    CHECK(*count == 1);
+    w.next_send();
+    auto second = w.login(World::kEmail);
+    CHECK(*w.engine->client_session_count(w.portal.id, second.token) == 2);
+    REQUIRE(w.engine->logout(w.portal.id, first.token).ok());
+    CHECK(*w.engine->client_session_count(w.portal.id, second.token) == 2);
+    CHECK(w.engine->client_session_count(w.portal.id, first.token).code() == Code::session_invalid);
+}

@@ -209,10 +209,28 @@ TEST_CASE_TEMPLATE("uploads: a client sees only their own uploads and documents"
     bens.name = "Ben's notice";
     bens = ok(w.engine->create_document(w.root, bens));
     CHECK(w.up->download_document(w.portal.id, ann, d.id).code() == Code::not_found);  // no file yet
+    const Actor viewer{"viewer", w.agency.id, {}, false};
+    const Actor outsider{"other", w.agency.id + 100, {"update_documents"}, false};
+    CHECK_FALSE(ok(w.up->document_file(viewer, d.id)).has_value());
+    const auto audited = w.events->all().size();
     DocumentFile f = ok(w.up->attach_document_file(w.root, d.id, "../conditions.pdf", kPdf));
     CHECK(f.file_name == "conditions.pdf");
     CHECK(f.content_type == "application/pdf");
+    // The record without the bytes: agency visibility, nothing read, so nothing audited.
+    const auto record = ok(w.up->document_file(viewer, d.id));
+    REQUIRE(record.has_value());
+    CHECK(record->file_name == "conditions.pdf");
+    CHECK(record->sha256 == f.sha256);
+    CHECK(w.events->all().size() == audited + 1);  // the attach only
+    CHECK(w.up->document_file(outsider, d.id).code() == Code::not_found);
+    CHECK(w.up->document_file(viewer, 999).code() == Code::not_found);
     ok(w.up->attach_document_file(w.root, bens.id, "notice.pdf", kPdf));
+    // The files of the client's own documents: Ann's only, not Ben's.
+    const auto files = ok(w.up->client_document_files(w.portal.id, ann));
+    REQUIRE(files.size() == 1);
+    CHECK(files[0].document_id == d.id);
+    CHECK(files[0].file_name == "conditions.pdf");
+    CHECK(w.up->client_document_files(w.portal.id, "not-a-token").code() == Code::session_invalid);
     FileDownload got = ok(w.up->download_document(w.portal.id, ann, d.id));
     CHECK(got.bytes == kPdf);
     CHECK(got.file_name == "conditions.pdf");

@@ -1,6 +1,7 @@
 // GET /dashboard, GET /documents/<id> and POST /logout: what a signed-in client sees of their own
 // (the portal's merge-tag dashboard, upcoming events, cases, documents and their files), and the
 // way out.
+#include <algorithm>
 #include <cstdio>
 
 #include "pages/pages.hpp"
@@ -35,17 +36,19 @@ std::string cases_section(Lang lang, const std::vector<sesame::Case>& cases) {
 }
 
 // The documents of this client that have a file attached: their names link to the download.
-std::string documents_section(App& app, Lang lang, const std::vector<sesame::Document>& documents) {
+std::string documents_section(Lang lang, const std::vector<sesame::Document>& documents,
+                              const std::vector<sesame::DocumentFile>& files) {
     std::string s = "<h2 id=\"documents\">" + escape(tr(lang, "documents_heading")) + "</h2>\n";
     if (documents.empty()) return s + "<p>" + escape(tr(lang, "no_documents")) + "</p>\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& d : documents) {
-        // Read only to decide on the link: the download itself goes through the engine's checks.
-        auto file = app.engine().store().get_document_file(d.id);
+        // Only to decide on the link: the download itself goes through the engine's checks.
+        const auto file = std::find_if(files.begin(), files.end(),
+                                       [&](const sesame::DocumentFile& f) { return f.document_id == d.id; });
         std::string name = escape(term(lang, d.name));
-        if (file.ok() && file->has_value())
+        if (file != files.end())
             name = "<a href=\"/documents/" + std::to_string(d.id) + "\">" + name + "</a> <span class=\"hint\">(" +
-                   escape(tr(lang, "download_hint", {{"size", size_text((*file)->size)}})) + ")</span>";
+                   escape(tr(lang, "download_hint", {{"size", size_text(file->size)}})) + ")</span>";
         rows.push_back({name, escape(term(lang, d.type)), escape(format_date(lang, d.due_date)), escape(term(lang, d.status))});
     }
     return s + stacked_table("documents",
@@ -54,9 +57,9 @@ std::string documents_section(App& app, Lang lang, const std::vector<sesame::Doc
 }
 
 // The client's first sign-in: this session is the only one the store has for them.
-bool first_sign_in(App& app, sesame::Id client_id) {
-    auto sessions = app.engine().store().list_client_sessions(client_id);
-    return sessions.ok() && sessions->size() <= 1;
+bool first_sign_in(App& app, sesame::Id portal_id, const std::string& token) {
+    auto sessions = app.engine().client_session_count(portal_id, token);
+    return sessions.ok() && *sessions <= 1;
 }
 
 }  // namespace
@@ -73,20 +76,23 @@ Response dashboard_page(App& app, const Request& request) {
     auto events = app.engine().client_events(portal->id, token, today(app.now()));
     auto cases = app.engine().client_cases(portal->id, token);
     auto documents = app.engine().client_documents(portal->id, token);
+    auto files = app.engine().client_document_files(portal->id, token);
     if (events.code() == sesame::Code::session_invalid || cases.code() == sesame::Code::session_invalid ||
-        documents.code() == sesame::Code::session_invalid || dashboard.code() == sesame::Code::session_invalid)
+        documents.code() == sesame::Code::session_invalid || dashboard.code() == sesame::Code::session_invalid ||
+        files.code() == sesame::Code::session_invalid)
         return signed_out(app);
-    if (!events.ok() || !cases.ok() || !documents.ok() || !dashboard.ok()) {
+    if (!events.ok() || !cases.ok() || !documents.ok() || !dashboard.ok() || !files.ok()) {
         std::fprintf(stderr, "error: dashboard: %s\n",
                      sesame::code_name(!dashboard.ok() ? dashboard.code() : !events.ok() ? events.code()
-                                       : !cases.ok() ? cases.code() : documents.code()));
+                                       : !cases.ok() ? cases.code() : !documents.ok() ? documents.code()
+                                                                                       : files.code()));
         Response r = app.server_error(lang);
         r.no_store = true;
         return r;
     }
 
     const std::string name = in.client.first_name.empty() ? in.client.last_name : in.client.first_name;
-    std::string body = "<h1>" + escape(tr(lang, first_sign_in(app, in.client.id) ? "welcome_first" : "welcome_back",
+    std::string body = "<h1>" + escape(tr(lang, first_sign_in(app, portal->id, token) ? "welcome_first" : "welcome_back",
                                           {{"name", name}})) + "</h1>\n";
     // render_dashboard answers HTML in which every value is already escaped. Lines the template
     // left empty (a tag with no value) are dropped.
@@ -110,7 +116,7 @@ Response dashboard_page(App& app, const Request& request) {
     }
     if (source.find("[UpcomingEvents]") == std::string::npos) body += events_section(lang, *events);
     body += cases_section(lang, *cases);
-    if (source.find("[AssignedDocuments]") == std::string::npos) body += documents_section(app, lang, *documents);
+    if (source.find("[AssignedDocuments]") == std::string::npos) body += documents_section(lang, *documents, *files);
     Response r = app.page(lang, tr(lang, "dashboard_title"), body);
     r.no_store = true;
     return signed_in_layout(app, in, r);
