@@ -274,31 +274,6 @@ bool validate_row(const Record& rec, const std::vector<std::string>& header, con
     return problems.size() == before;
 }
 
-// Writes a validated row: the client, then its contacts. When a contact cannot be written the
-// client is deleted again with what was written of its contacts (Engine::delete_client, one store
-// transaction), so a row is all there or not at all.
-Status write_row(Context& ctx, const Row& row, sesame::Id& client_id) {
-    auto client = ctx.engine->create_client(ctx.actor, row.client);
-    if (!client) return client.status();
-    const std::pair<const std::optional<std::string>*, sesame::ContactKind> contacts[] = {
-        {&row.phone, sesame::ContactKind::phone}, {&row.email, sesame::ContactKind::email}};
-    for (const auto& [value, kind] : contacts) {
-        if (!*value) continue;
-        auto contact = ctx.engine->add_contact(ctx.actor, client->id, kind, **value);
-        if (!contact) {
-            const Status undone = ctx.engine->delete_client(ctx.actor, client->id);
-            if (!undone.ok())
-                return Status(contact.code(), contact.status().message() + "; and client " + std::to_string(client->id) +
-                                                  " could not be deleted again (" + undone.message() +
-                                                  "): delete it with `sesame client delete " +
-                                                  std::to_string(client->id) + "`");
-            return contact.status();
-        }
-    }
-    client_id = client->id;
-    return Status::success();
-}
-
 void draw_progress(std::size_t done, std::size_t total) {
     constexpr std::size_t width = 20;
     const std::size_t filled = total == 0 ? width : done * width / total;
@@ -345,31 +320,45 @@ Status cmd_import_clients(Context& ctx, const Parsed& p) {
                                                       " column: every client needs a first and last name (columns: " +
                                                       known_columns() + ")");
 
+    // Every row is checked first; the valid ones are written by Engine::import_clients, 1,000 rows
+    // per store transaction, each row whole or not at all.
     const bool progress = isatty(STDERR_FILENO) == 1;
     std::vector<Problem> problems;
     json imported_ids = json::array();
     std::size_t imported = 0, skipped = 0;
+    std::vector<sesame::ClientImportRow> valid;
+    std::vector<std::size_t> lines;
     for (std::size_t k = 0; k < records.size(); ++k) {
         Row row;
         if (!validate_row(records[k], header, *agency, row, problems)) {
             ++skipped;
-        } else if (dry_run) {
-            ++imported;
-        } else {
-            sesame::Id id = 0;
-            const Status st = write_row(ctx, row, id);
-            if (st.ok()) {
+            continue;
+        }
+        valid.push_back({std::move(row.client), std::move(row.phone), std::move(row.email)});
+        lines.push_back(row.line);
+    }
+    if (dry_run) {
+        imported = valid.size();
+    } else if (!valid.empty()) {
+        auto results = ctx.engine->import_clients(ctx.actor, agency->id, valid, [&](std::size_t done, std::size_t total) {
+            if (progress) draw_progress(done, total);
+        });
+        if (progress) std::cerr << "\n";
+        if (!results) return results.status();
+        for (std::size_t k = 0; k < results->size(); ++k) {
+            const auto& r = (*results)[k];
+            if (r.client_id != 0) {
                 ++imported;
-                imported_ids.push_back(id);
+                imported_ids.push_back(r.client_id);
             } else {
                 ++skipped;
-                problems.push_back({row.line, "-", std::string(sesame::code_name(st.code())) + ": " + st.message() +
-                                                       " (nothing of this row was kept)"});
+                problems.push_back({lines[k], "-", std::string(sesame::code_name(r.status.code())) + ": " +
+                                                       r.status.message() + " (nothing of this row was kept)"});
             }
         }
-        if (progress) draw_progress(k + 1, records.size());
+        std::stable_sort(problems.begin(), problems.end(),
+                  [](const Problem& x, const Problem& y) { return x.line < y.line; });
     }
-    if (progress) std::cerr << "\n";
 
     json report = json::array();
     std::string out;

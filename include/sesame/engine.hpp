@@ -88,6 +88,25 @@ struct EngineOptions {
     std::string blob_dir;
 };
 
+// ---- bulk import ---------------------------------------------------------------------------
+
+// One row of Engine::import_clients: a client and at most one phone and one email, as typed.
+struct ClientImportRow {
+    Client client;  // id and agency_id are ignored: the import names the agency
+    std::optional<std::string> phone;
+    std::optional<std::string> email;
+};
+
+// What became of one row: the new client's id, or (client_id 0) why nothing of the row was kept.
+struct ClientImportResult {
+    Id client_id = 0;
+    Status status;
+};
+
+// Rows per store transaction in import_clients.
+inline constexpr std::size_t kImportBatchDefault = 1000;
+inline constexpr std::size_t kImportBatchMax = 10000;
+
 // ---- login results ------------------------------------------------------------------------
 
 struct LoginStarted {
@@ -169,6 +188,20 @@ public:
 
     // ---- clients and contacts ----------------------------------------------------------------
     Result<Client> create_client(const Actor& actor, Client client);          // create_clients
+    // create_clients, and create_contacts when a row has a contact. Creates many clients of one
+    // agency with their contacts, `batch` rows (1..kImportBatchMax) per store transaction. Each row
+    // is kept whole or not at all, and a refused row (a field create_client would refuse, a phone
+    // or email that is not valid) does not stop the others: its result says why. Results come in
+    // row order; `progress(done, total)` is called after each transaction's rows. When the store
+    // refuses a write (a constraint, a trigger, a full disk), that transaction is rolled back and
+    // its rows are tried again one transaction each: the rows the store takes are kept, the others
+    // carry its status. When none of them can be written the import ends there: the rows after
+    // carry the failure, and what earlier transactions wrote stays. Audited as create_client and
+    // add_contact are, per row kept.
+    Result<std::vector<ClientImportResult>> import_clients(
+        const Actor& actor, Id agency_id, const std::vector<ClientImportRow>& rows,
+        const std::function<void(std::size_t done, std::size_t total)>& progress = {},
+        std::size_t batch = kImportBatchDefault);
     // update_clients. Archiving a client revokes its sessions.
     Result<Client> update_client(const Actor& actor, const Client& client);
     Result<Client> get_client(const Actor& actor, Id client_id);

@@ -2,6 +2,8 @@
 // revokes the affected sessions (SECURITY.md 16).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "auth/engine_impl.hpp"
 #include "identity/identity.hpp"
 #include "portal/staff.hpp"
@@ -105,6 +107,121 @@ Result<Client> Engine::create_client(const Actor& actor, Client client) {
     portal::audit_change(im, actor, client.agency_id, "client.create", fmt::format("client:{}", client.id),
                          portal::join_fields(client_changes(Client{}, client)));
     return client;
+}
+
+Result<std::vector<ClientImportResult>> Engine::import_clients(
+    const Actor& actor, Id agency_id, const std::vector<ClientImportRow>& rows,
+    const std::function<void(std::size_t, std::size_t)>& progress, std::size_t batch) {
+    Impl& im = *impl_;
+    if (batch < 1 || batch > kImportBatchMax)
+        return Status(Code::invalid_argument, fmt::format("batch is {}: give 1..{} rows per transaction", batch,
+                                                          kImportBatchMax));
+    SESAME_TRY(portal::require_audited(im, actor, "create_clients", "client.create", "client:new"));
+    const bool with_contacts =
+        std::any_of(rows.begin(), rows.end(), [](const ClientImportRow& r) { return r.phone || r.email; });
+    if (with_contacts)
+        SESAME_TRY(portal::require_audited(im, actor, "create_contacts", "contact.add", "client:new"));
+    auto agency = im.visible_agency(actor, agency_id);
+    if (!agency) return agency.status();
+
+    // Everything that needs no store is checked first, outside any transaction.
+    struct Ready {
+        Client client;
+        std::vector<std::pair<ContactKind, std::string>> contacts;  // normalised
+    };
+    std::vector<ClientImportResult> out(rows.size());
+    std::vector<std::optional<Ready>> ready(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        Ready r{rows[i].client, {}};
+        r.client.id = 0;
+        r.client.agency_id = agency_id;
+        if (Status v = validate_client(r.client); !v.ok()) {
+            out[i].status = v;
+            continue;
+        }
+        bool valid = true;
+        for (const auto& [value, kind] : {std::pair{&rows[i].phone, ContactKind::phone},
+                                          std::pair{&rows[i].email, ContactKind::email}}) {
+            if (!*value) continue;
+            auto normalized = normalize_contact(kind, **value, *agency);
+            if (!normalized) {
+                out[i].status = normalized.status();
+                valid = false;
+                break;
+            }
+            r.contacts.emplace_back(kind, std::move(*normalized));
+        }
+        if (valid) ready[i] = std::move(r);
+    }
+
+    // Writes row i: its client and contacts, then their audit events. Any failure is returned, and
+    // the unit around it rolls back.
+    const auto write = [&](std::size_t i) -> Status {
+        Ready& r = *ready[i];
+        r.client.created_at = im.now();
+        auto id = im.store->insert_client(r.client);
+        if (!id) return id.status();
+        std::vector<Contact> added;
+        for (const auto& [kind, value] : r.contacts) {
+            Contact c;
+            c.agency_id = agency_id;
+            c.client_id = *id;
+            c.kind = kind;
+            c.value = value;
+            c.status = ContactStatus::valid;
+            c.created_at = im.now();
+            auto cid = im.store->insert_contact(c);
+            if (!cid) return cid.code() == Code::already_exists ? contact_exists(kind) : cid.status();
+            c.id = *cid;
+            added.push_back(std::move(c));
+        }
+        out[i].client_id = *id;
+        r.client.id = *id;
+        portal::audit_change(im, actor, agency_id, "client.create", fmt::format("client:{}", *id),
+                             portal::join_fields(client_changes(Client{}, r.client)));
+        for (const Contact& c : added)
+            portal::audit_change(im, actor, agency_id, "contact.add", fmt::format("contact:{}", c.id),
+                                 fmt::format("client:{} {} {}", c.client_id, to_string(c.kind),
+                                             identity::mask(c.kind, c.value)));
+        return {};
+    };
+    const auto forget = [&](std::size_t from, std::size_t to, const Status& why) {
+        for (std::size_t i = from; i < to; ++i)
+            if (ready[i]) out[i] = {0, Status(why.code(), fmt::format("not imported: {}", why.message()))};
+    };
+
+    for (std::size_t start = 0; start < rows.size(); start += batch) {
+        const std::size_t end = std::min(rows.size(), start + batch);
+        const Status unit = im.unit([&]() -> Status {
+            for (std::size_t i = start; i < end; ++i)
+                if (ready[i]) SESAME_TRY(write(i));
+            return {};
+        });
+        if (!unit.ok()) {
+            // A row the store refused (a constraint, a trigger) or the store itself: the batch is
+            // rolled back, and its rows are tried again one transaction each, so that one refused
+            // row does not take the others with it. When not one of them can be written, the store
+            // is failing: the import ends there.
+            forget(start, end, unit);
+            std::size_t written = 0, tried = 0;
+            for (std::size_t i = start; i < end; ++i) {
+                if (!ready[i]) continue;
+                ++tried;
+                const Status one = im.unit([&] { return write(i); });
+                if (one.ok()) {
+                    ++written;
+                } else {
+                    out[i] = {0, one};
+                }
+            }
+            if (written == 0 && tried > 0) {
+                forget(end, rows.size(), unit);
+                return out;
+            }
+        }
+        if (progress) progress(end, rows.size());
+    }
+    return out;
 }
 
 Result<Client> Engine::update_client(const Actor& actor, const Client& client) {
