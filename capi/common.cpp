@@ -53,6 +53,12 @@ sesame_status fail(const Status& status) {
     return static_cast<sesame_status>(status.code());
 }
 
+void clear_error() noexcept {
+    last_error.message.clear();
+    last_error.retry_after = 0;
+    last_error.reason = "";
+}
+
 sesame_status fail(sesame_status code, std::string message) {
     last_error.message = std::move(message);
     last_error.retry_after = 0;

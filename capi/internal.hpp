@@ -28,12 +28,16 @@ namespace sesame::capi {
 // Records a failure for sesame_last_error_message() and returns its code.
 sesame_status fail(const Status& status);
 sesame_status fail(sesame_status code, std::string message);
-// Success leaves the last error alone (conventions: "A successful call leaves them alone").
+// Empties the thread's last error: every call that returns a status starts with it (in guard), so a
+// call that returns SESAME_OK leaves "" behind (conventions, rule 3).
+void clear_error() noexcept;
 inline sesame_status ok() { return SESAME_OK; }
 
-// Runs `body` (which returns sesame_status) with every exception turned into a status.
+// Runs `body` (which returns sesame_status) with every exception turned into a status, after
+// clearing the last error.
 template <class F>
 sesame_status guard(F&& body) noexcept {
+    clear_error();
     try {
         return body();
     } catch (const std::bad_alloc&) {

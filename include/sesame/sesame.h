@@ -5,7 +5,9 @@
  *  2. Every fallible function returns a sesame_status: SESAME_OK (0) or a negative SESAME_E_* code.
  *     The values are frozen; new codes may be added, so keep a default branch when you switch.
  *  3. After a failure, sesame_last_error_message() (thread-local, never NULL) says what was wrong and
- *     what to do; sesame_status_name() gives the code's name. A successful call leaves them alone.
+ *     what to do; sesame_status_name() gives the code's name. A call that returns SESAME_OK clears
+ *     them (message "", no retry time, no reason); the sesame_last_error_*() readers themselves,
+ *     sesame_status_name, the version calls and the _free functions leave them as they are.
  *  4. Out-parameters come first, then the handle, then the inputs. Every callback takes its
  *     void *user_data as its FIRST parameter.
  *  5. Handles are opaque: sesame_x_open(&out, ...) makes one, sesame_x_free(p) releases it, and
@@ -68,8 +70,9 @@ typedef int32_t sesame_status;
  * Thread-safe. */
 SESAME_API const char *sesame_status_name(sesame_status status);
 
-/* The message of the last failed call on this thread; "" when none. Never NULL. Valid until the
- * next Sesame call on this thread. Thread-safe (thread-local). */
+/* The message of the last call on this thread that returned a sesame_status: what went wrong, or ""
+ * after SESAME_OK. Never NULL. Valid until the next Sesame call on this thread. Thread-safe
+ * (thread-local). */
 SESAME_API const char *sesame_last_error_message(void);
 
 /* Seconds until a retry can succeed, after SESAME_E_RATE_LIMITED on this thread; 0 otherwise. */

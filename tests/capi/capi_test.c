@@ -695,7 +695,8 @@ static void test_open_refusals(void) {
         CHECK(engine == NULL);
     }
 
-    /* A failed open leaves the last error until the next failure; a success leaves it alone. */
+    /* A failed open leaves its message for the readers (read twice: reading clears nothing), and
+     * the next call that succeeds clears it. */
     o = memory_options();
     o.master_key_size = 31;
     CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, NULL, sesame_engine_open(&engine, &o));
@@ -703,9 +704,14 @@ static void test_open_refusals(void) {
         char before[512];
         copy_field(before, sizeof before, sesame_last_error_message());
         CHECK(strlen(before) > 0);
+        CHECK_STR(sesame_last_error_message(), before);
+        CHECK(strcmp(sesame_status_name(SESAME_E_NOT_FOUND), "SESAME_E_NOT_FOUND") == 0);
+        CHECK_STR(sesame_last_error_message(), before);
         o = memory_options();
         CHECK_STATUS(SESAME_OK, sesame_engine_open(&engine, &o));
-        CHECK_STR(sesame_last_error_message(), before);
+        CHECK_STR(sesame_last_error_message(), "");
+        CHECK(sesame_last_error_retry_after() == 0);
+        CHECK_STR(sesame_last_error_reason(), "");
         sesame_engine_free(engine);
         engine = NULL;
     }
@@ -1260,11 +1266,16 @@ static void test_login(void) {
     CHECK_STR(sesame_last_error_reason(), "cooldown");
 
     CHECK_STATUS(SESAME_OK, sesame_message_feed(&buf, w.engine, &root, w.client, 10));
+    /* A call that succeeds clears the refusal: message, wait and reason. */
+    CHECK_STR(sesame_last_error_message(), "");
+    CHECK(sesame_last_error_retry_after() == 0);
+    CHECK_STR(sesame_last_error_reason(), "");
     CHECK_HAS(buf.data, "\"status\":\"simulated\"");
     CHECK_HAS(buf.data, "Example Court code ");
     CHECK(find_code(buf.data, 6, code));
     sesame_buf_free(&buf);
-    /* The rate-limit wait is this thread's until the next failure. */
+    /* Another refusal carries no wait and no reason. */
+    CHECK_STATUS(SESAME_E_RATE_LIMITED, sesame_login_start(&started0, w.engine, w.portal, "(555) 123-4567", &request));
     CHECK_STATUS(SESAME_E_NOT_FOUND, sesame_portal_find(&buf, w.engine, "no-such-portal"));
     CHECK(sesame_last_error_retry_after() == 0);
     CHECK_STR(sesame_last_error_reason(), "");
