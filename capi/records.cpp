@@ -3,13 +3,15 @@
 #include <fmt/format.h>
 
 #include "capi/json_reader.hpp"
+#include "capi/json_text.hpp"
 
 namespace sesame::records {
 
 Result<json> parse_object(const char* text, std::string_view what) {
     if (!text) return Status(Code::invalid_argument, fmt::format("the {} JSON is NULL", what));
-    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return Status(Code::invalid_argument, fmt::format("the {} is not valid JSON", what));
+    json j;
+    std::string why;
+    if (!capi::parse_json(text, j, why)) return Status(Code::invalid_argument, fmt::format("the {} {}", what, why));
     if (!j.is_object()) return Status(Code::invalid_argument, fmt::format("the {} must be a JSON object", what));
     return j;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "capi/content_records.hpp"
+#include "capi/json_text.hpp"
 #include "capi/records.hpp"
 #include "capi/store_codec.hpp"
 #include "store/guard.hpp"
@@ -419,8 +420,9 @@ Status read_contact(const json& j, Contact& out) {
 
 Result<json> parse(std::string_view method, const std::string& text) {
     if (text.empty()) return host_garbage(method, "the callback wrote no response");
-    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return host_garbage(method, "the callback wrote a response that is not valid JSON");
+    json j;
+    std::string why;
+    if (!parse_json(text, j, why)) return host_garbage(method, "the callback wrote a response that " + why);
     return j;
 }
 

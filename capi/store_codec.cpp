@@ -1,5 +1,7 @@
 #include "capi/store_codec.hpp"
 
+#include "capi/json_text.hpp"
+
 #include <fmt/format.h>
 #include <sodium.h>
 
@@ -647,8 +649,9 @@ Status protocol_error(std::string_view method, std::string_view what) {
 
 Result<json> parse_response(std::string_view method, std::string_view text) {
     if (text.empty()) return protocol_error(method, "the store's call() wrote no response");
-    json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return protocol_error(method, "the store's call() wrote a response that is not valid JSON");
+    json j;
+    std::string why;
+    if (!parse_json(text, j, why)) return protocol_error(method, "the store's call() wrote a response that " + why);
     return j;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "capi/internal.hpp"
+#include "capi/json_text.hpp"
 #include "capi/staff_calls.hpp"
 
 using sesame::capi::fail;
@@ -155,7 +156,9 @@ sesame_status sesame_upload_policy_set(sesame_buf* out_json, sesame_engine* engi
     constexpr const char* fn = "sesame_upload_policy_set";
     return staff_call(fn, out_json, engine, actor, [&](sesame::Engine& e, const sesame::Actor& a) -> sesame_status {
         if (!policy_json) return bad(fmt::format("{}: policy_json is NULL", fn));
-        const json j = json::parse(policy_json, nullptr, /*allow_exceptions=*/false);
+        json j;
+        std::string why;
+        if (!sesame::capi::parse_json(policy_json, j, why)) return bad(fmt::format("{}: policy_json {}", fn, why));
         if (!j.is_object()) return bad(fmt::format("{}: policy_json must be a JSON object", fn));
         for (const auto& [key, value] : j.items())
             if (key != "portal_id" && key != "allow_photos" && key != "allow_documents" && key != "max_bytes")

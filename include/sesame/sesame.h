@@ -19,8 +19,9 @@
  *     or _init() function. The library reads and writes only the fields that struct_size covers, so
  *     structs may grow at their end without breaking callers built against an older header.
  *  8. Staff records (agencies, portals, clients, contacts, messages, audit events, ...) cross the ABI
- *     as UTF-8 JSON objects whose schema is in docs/c-api.md. Malformed JSON, a wrong type or an
- *     unknown field is SESAME_E_INVALID_ARGUMENT naming the field, and nothing is written.
+ *     as UTF-8 JSON objects whose schema is in docs/c-api.md. Malformed JSON, a field named twice in
+ *     one object, a wrong type or an unknown field is SESAME_E_INVALID_ARGUMENT naming the field,
+ *     and nothing is written.
  *  9. Thread-safety: an engine may be used from any number of threads at once; each function says so.
  *     The thread each callback runs on is stated with the callback.
  * 10. Nothing aborts and no exception crosses this ABI: memory exhaustion is SESAME_E_NOMEM, a bug

@@ -973,6 +973,8 @@ static void test_bad_json(sesame_engine *e, const record_ids *ids) {
         const enum json_fn f = (enum json_fn)fn;
         CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "JSON", json_call(f, &buf, e, &root, "{\"name\": "));
         CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "object", json_call(f, &buf, e, &root, "[1, 2]"));
+        /* A field named twice, at any depth, is refused before anything reads it. */
+        CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "\"c\" twice", json_call(f, &buf, e, &root, "{\"b\":{\"c\":1,\"c\":2}}"));
         CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "NULL", json_call(f, &buf, e, &root, NULL));
         CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, wrong_field[fn], json_call(f, &buf, e, &root, wrong[fn]));
         CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, unknown_field[fn], json_call(f, &buf, e, &root, unknown[fn]));

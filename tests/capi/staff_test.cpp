@@ -139,6 +139,7 @@ void refuses_bad_records(World& w, const std::string& record, Run&& run, Stored&
     };
     const std::vector<Case> cases = {
         {"{", "not valid JSON"},
+        {R"({"colour": "red", "colour": "blue"})", "\"colour\" twice"},
         {"[1, 2]", "must be a JSON object"},
         {"\"text\"", "must be a JSON object"},
     };
