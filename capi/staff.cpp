@@ -198,17 +198,24 @@ sesame_status sesame_contact_update(sesame_buf* out_json, sesame_engine* engine,
         if (!j) return fail(j.status());
         auto id = records::read_id(*j, "contact");
         if (!id) return fail(id.status());
-        auto current = e.get_contact(a, *id);
-        if (!current) return fail(current.status());
-        sesame::Contact next = *current;
-        if (auto st = records::read_contact_change(*j, next); !st) return fail(st);
-        // A contact belongs to one client of one agency and is a phone or an email for good: a
-        // different one is a new contact.
-        if (next.agency_id != current->agency_id) return bad("field \"contact.agency_id\" cannot change");
-        if (next.client_id != current->client_id)
-            return bad("field \"contact.client_id\" cannot change: add the contact to the other client instead");
-        if (next.kind != current->kind) return bad("field \"contact.kind\" cannot change: add a new contact instead");
-        return emit(out_json, e.update_contact(a, *id, next.value, next.status));
+        auto updated = sesame::capi::staff_calls::in_one_unit<sesame::Contact>(e, [&]() -> sesame::Result<sesame::Contact> {
+            auto current = e.get_contact(a, *id);
+            if (!current) return current.status();
+            sesame::Contact next = *current;
+            SESAME_TRY(records::read_contact_change(*j, next));
+            // A contact belongs to one client of one agency and is a phone or an email for good: a
+            // different one is a new contact.
+            using sesame::Code;
+            if (next.agency_id != current->agency_id)
+                return sesame::Status(Code::invalid_argument, "field \"contact.agency_id\" cannot change");
+            if (next.client_id != current->client_id)
+                return sesame::Status(Code::invalid_argument,
+                                      "field \"contact.client_id\" cannot change: add the contact to the other client instead");
+            if (next.kind != current->kind)
+                return sesame::Status(Code::invalid_argument, "field \"contact.kind\" cannot change: add a new contact instead");
+            return e.update_contact(a, *id, next.value, next.status);
+        });
+        return emit(out_json, std::move(updated));
     });
 }
 

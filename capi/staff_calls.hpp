@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -129,7 +130,40 @@ sesame_status create_record(const char* fn, sesame_buf* out_json, sesame_engine*
     });
 }
 
-// Checks, loads, applies and stores one partial update.
+// True for a failure of the store or of Sesame itself, after which a unit of work is rolled back;
+// false for a refusal of the caller's request, whose audit record stays.
+inline bool store_failure(const Status& st) {
+    switch (st.code()) {
+        case Code::storage:
+        case Code::corrupt:
+        case Code::version_mismatch:
+        case Code::crypto:
+        case Code::callback:
+        case Code::no_memory:
+        case Code::internal:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Runs a read-modify-write of one record as one unit of work (Engine::transact): `body` returns
+// the call's result, which is handed back after the unit ends. A refusal inside keeps its audit
+// record; a store failure rolls the whole unit back.
+template <class T, class Body>
+Result<T> in_one_unit(Engine& e, Body&& body) {
+    std::optional<Result<T>> answer;
+    const Status unit = e.transact([&]() -> Status {
+        answer.emplace(body());
+        return answer->ok() || !store_failure(answer->status()) ? Status() : answer->status();
+    });
+    if (!unit.ok()) return unit;
+    return std::move(*answer);
+}
+
+// Checks, loads, applies and stores one partial update: the load and the store are one unit of
+// work, so a concurrent update of the same record (another thread or process) waits and then
+// applies its fields onto this one's result; neither is lost.
 template <class T, class Get, class Update>
 sesame_status update_record(const char* fn, sesame_buf* out_json, sesame_engine* engine, const sesame_actor* actor,
                             const char* arg, const char* text, std::string_view record, Get&& get, Update&& update) {
@@ -138,11 +172,14 @@ sesame_status update_record(const char* fn, sesame_buf* out_json, sesame_engine*
         if (!j) return fail(j.status());
         auto id = records::read_id(*j, record);
         if (!id) return fail(id.status());
-        Result<T> current = get(e, a, *id);
-        if (!current) return fail(current.status());
-        T next = *current;
-        if (auto st = records::read(*j, next); !st) return fail(st);
-        return emit(out_json, update(e, a, next));
+        auto updated = in_one_unit<T>(e, [&]() -> Result<T> {
+            Result<T> current = get(e, a, *id);
+            if (!current) return current.status();
+            T next = *current;
+            SESAME_TRY(records::read(*j, next));
+            return update(e, a, next);
+        });
+        return emit(out_json, std::move(updated));
     });
 }
 

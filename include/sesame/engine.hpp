@@ -472,6 +472,17 @@ public:
     // Audit events the store could not keep since the engine opened.
     std::uint64_t audit_failures() const;
 
+    // Runs `body` as one unit of work: the engine calls it makes on this thread are one store
+    // transaction (Store::transact; SQLite: one BEGIN IMMEDIATE ... COMMIT, which other threads and
+    // processes wait for). For a read-modify-write of staff records, e.g. get_client, change a
+    // field, update_client: no other writer's change can land between the read and the write, so
+    // none is lost. A body that returns a failure rolls back everything written in it, audit
+    // records of refusals included: return OK for a refusal that should stay on record.
+    // Login and session calls may run inside, but no message leaves while the unit is open: a code
+    // queued inside waits in the outbox for dispatch(). A store that cannot group calls (a host's
+    // C store) runs each call on its own, as outside. Returns the body's status, or the store's.
+    Status transact(const std::function<Status()>& body);
+
     Clock& clock();
 
     // The engine's state: opaque outside the library.

@@ -139,6 +139,10 @@ Status Engine::Impl::unit(const std::function<Status()>& body) {
 
 Status Engine::record_audit(AuditEvent event) { return impl_->store_audit(std::move(event)); }
 
+Status Engine::transact(const std::function<Status()>& body) { return impl_->unit(body); }
+
+bool Engine::Impl::in_unit() const { return t_pending_audit && t_pending_audit->engine == this; }
+
 std::uint64_t Engine::audit_failures() const { return impl_->audit_failures.load(std::memory_order_relaxed); }
 
 std::string actor_label(const Actor& actor) {

@@ -42,6 +42,8 @@ struct Engine::Impl {
     // every check and write a request makes. Audit events recorded inside reach the audit sink
     // after the unit commits. A unit inside a unit joins it. Never call a Transport inside one.
     Status unit(const std::function<Status()>& body);
+    // True on a thread inside one of this engine's units (its own, or a host's Engine::transact).
+    bool in_unit() const;
 
     // PERMISSION_DENIED naming the permission unless the actor is a super admin or holds it.
     static Status require(const Actor& actor, std::string_view permission);

@@ -12,6 +12,9 @@ Result<MessageStatus> Engine::Impl::deliver(Id message_id) {
     if (m->status != MessageStatus::queued) return m->status;  // another dispatcher got there first
     const auto& transport = m->channel == Channel::sms ? options.sms_transport : options.email_transport;
     if (!transport) return MessageStatus::queued;
+    // Inside a unit (a host's Engine::transact) the store is held: nothing leaves until it is
+    // committed and dispatch() runs.
+    if (in_unit()) return MessageStatus::queued;
 
     OutgoingMessage out{m->id, m->agency_id, m->channel, m->to, m->from, m->subject, ""};
     DeliveryResult result;

@@ -224,3 +224,43 @@ TEST_CASE("units: two processes on one database file start logins for one contac
     REQUIRE(messages.ok());
     CHECK(messages->size() == 1);
 }
+
+TEST_CASE("units: a host's Engine::transact is one write transaction, and no code leaves while it is open") {
+    SqliteWorld w;
+    w.go_live();
+    // A read-modify-write of a client and a login start, in one unit: one transaction in all.
+    Result<LoginStarted> started = Status(Code::internal, "not run");
+    const std::int64_t txns = transactions_of(w, [&] {
+        const Status unit = w.engine->transact([&]() -> Status {
+            auto ann = w.engine->get_client(w.root, w.ann.id);
+            if (!ann) return ann.status();
+            Client next = *ann;
+            next.middle_name = "Q";
+            SESAME_TRY(w.engine->update_client(w.root, next));
+            started = w.engine->start_login(w.portal.id, World::kPhone, kRequest);
+            return started.status();
+        });
+        CHECK(unit.ok());
+    });
+    CHECK(txns == 1);
+    REQUIRE(started.ok());
+    // The code waited in the outbox: the transport was not called while the store was held.
+    CHECK(w.sms->count() == 0);
+    CHECK(w.engine->get_client(w.root, w.ann.id)->middle_name == "Q");
+    auto sent = w.engine->dispatch();
+    REQUIRE(sent.ok());
+    CHECK(*sent == 1);
+    CHECK(w.sms->count() == 1);
+
+    // A body that fails rolls back what it wrote.
+    const Status failed = w.engine->transact([&]() -> Status {
+        auto ann = w.engine->get_client(w.root, w.ann.id);
+        if (!ann) return ann.status();
+        Client next = *ann;
+        next.middle_name = "R";
+        SESAME_TRY(w.engine->update_client(w.root, next));
+        return Status(Code::storage, "the host gave up");
+    });
+    CHECK(failed.code() == Code::storage);
+    CHECK(w.engine->get_client(w.root, w.ann.id)->middle_name == "Q");
+}

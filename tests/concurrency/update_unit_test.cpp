@@ -1,0 +1,156 @@
+// A partial update through the C ABI reads the stored record, applies the caller's fields and
+// stores it again. The read and the write are one unit of work (Engine::transact), so another
+// writer — a thread, or a process on the same file — cannot land a change in between that the
+// write would then undo. Checked on a real SQLite file: while the update holds its read, the
+// database's write lock is taken (a second connection cannot begin a write), and two threads
+// updating different fields of one client many times keep both.
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "c_support.hpp"
+#include "capi/internal.hpp"
+#include "sesame/clock.hpp"
+#include "store/forwarding_store.hpp"
+#include "store/temp_db.hpp"
+
+namespace {
+
+using namespace sesame::test::capi;
+using sesame::test::ForwardingStore;
+using sesame::test::TempDb;
+
+// Whether another connection could begin a write on the file right now (not waiting for it).
+bool another_writer_may_begin(const std::string& path) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 0);
+    const int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    REQUIRE((rc == SQLITE_OK || rc == SQLITE_BUSY));
+    return rc == SQLITE_OK;
+}
+
+// Looks at the database when the engine reads the record under update: `probe` runs once, on the
+// updating thread, right after `armed` is set and the engine asks for a client or a contact.
+class ProbingStore final : public ForwardingStore {
+public:
+    using ForwardingStore::ForwardingStore;
+    std::atomic<bool> armed{false};
+    std::function<void()> probe;
+
+protected:
+    void before(std::string_view method) override {
+        if ((method == "get_client" || method == "get_contact") && armed.exchange(false)) probe();
+    }
+};
+
+struct World {
+    TempDb file{"capi-update-unit"};
+    std::shared_ptr<ProbingStore> store;
+    sesame_engine handle;
+    CActor root{"root", 0, {}, true};
+    sesame::Id client = 0;
+    sesame::Id contact = 0;
+
+    World() {
+        auto sqlite = sesame::open_sqlite_store({file.path().string()});
+        REQUIRE(sqlite.ok());
+        store = std::make_shared<ProbingStore>(*sqlite);
+        sesame::EngineOptions o;
+        o.store = store;
+        o.master_key = std::vector<std::uint8_t>(32, 0x3c);
+        o.clock = std::make_shared<sesame::FakeClock>(1'800'000'000);
+        auto e = sesame::Engine::open(std::move(o));
+        REQUIRE(e.ok());
+        handle.rep = std::move(*e);
+        const sesame::Actor admin{"root", 0, {}, true};
+        sesame::Agency a;
+        a.name = "Example Court";
+        auto agency = handle.rep->create_agency(admin, a);
+        REQUIRE(agency.ok());
+        sesame::Client c;
+        c.agency_id = agency->id;
+        c.first_name = "Ann";
+        c.last_name = "Lee";
+        auto made = handle.rep->create_client(admin, c);
+        REQUIRE(made.ok());
+        client = made->id;
+        auto phone = handle.rep->add_contact(admin, client, sesame::ContactKind::phone, "+15551234567");
+        REQUIRE(phone.ok());
+        contact = phone->id;
+    }
+
+    json update_client(const json& fields) {
+        json record = fields;
+        record["id"] = client;
+        sesame_buf out{nullptr, 0};
+        const sesame_status st = sesame_client_update(&out, &handle, root.get(), record.dump().c_str());
+        CHECK_MESSAGE(st == SESAME_OK, sesame_last_error_message());
+        json j = out.data ? json::parse(out.data) : json();
+        sesame_buf_free(&out);
+        return j;
+    }
+    json stored_client() {
+        sesame_buf out{nullptr, 0};
+        REQUIRE(sesame_client_get(&out, &handle, root.get(), client) == SESAME_OK);
+        json j = json::parse(out.data);
+        sesame_buf_free(&out);
+        return j;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("capi update: between reading the stored record and writing it back, no other writer can begin") {
+    World w;
+    // Outside an update the file is free.
+    CHECK(another_writer_may_begin(w.file.path().string()));
+
+    int probes = 0;
+    w.store->probe = [&] {
+        ++probes;
+        CHECK_FALSE(another_writer_may_begin(w.file.path().string()));
+    };
+    w.store->armed = true;
+    CHECK(w.update_client({{"middle_name", "Q"}})["middle_name"] == "Q");
+    CHECK(probes == 1);
+
+    // The same for a contact's partial update.
+    w.store->armed = true;
+    json change = {{"id", w.contact}, {"status", "invalid"}};
+    sesame_buf out{nullptr, 0};
+    CHECK(sesame_contact_update(&out, &w.handle, w.root.get(), change.dump().c_str()) == SESAME_OK);
+    sesame_buf_free(&out);
+    CHECK(probes == 2);
+
+    // A refused update ends its unit too: the file is free again, and the refusal is on record.
+    CHECK(another_writer_may_begin(w.file.path().string()));
+    json bad = {{"id", w.client}, {"language", "english"}};
+    CHECK(sesame_client_update(&out, &w.handle, w.root.get(), bad.dump().c_str()) == SESAME_E_INVALID_ARGUMENT);
+    CHECK(another_writer_may_begin(w.file.path().string()));
+    CHECK(w.stored_client()["middle_name"] == "Q");
+}
+
+TEST_CASE("capi update: two threads updating different fields of one client keep both") {
+    World w;
+    constexpr int kRounds = 150;
+    std::atomic<int> ready{0};
+    auto run = [&](const char* field, const char* prefix) {
+        ready.fetch_add(1);
+        while (ready.load() < 2) std::this_thread::yield();
+        for (int i = 0; i < kRounds; ++i) w.update_client({{field, prefix + std::to_string(i)}});
+    };
+    std::thread first([&] { run("first_name", "First"); });
+    std::thread last([&] { run("last_name", "Last"); });
+    first.join();
+    last.join();
+    const json stored = w.stored_client();
+    CHECK(stored["first_name"] == "First" + std::to_string(kRounds - 1));
+    CHECK(stored["last_name"] == "Last" + std::to_string(kRounds - 1));
+}
