@@ -228,15 +228,19 @@ TEST_CASE("units: two processes on one database file start logins for one contac
 TEST_CASE("units: a host's Engine::transact is one write transaction, and no code leaves while it is open") {
     SqliteWorld w;
     w.go_live();
-    // A read-modify-write of a client and a login start, in one unit: one transaction in all.
+    // A read-modify-write of the client's middle name, as a host writes one.
+    auto set_middle_name = [&](const char* name) -> Status {
+        auto ann = w.engine->get_client(w.root, w.ann.id);
+        if (!ann) return ann.status();
+        Client next = *ann;
+        next.middle_name = name;
+        return to_status(w.engine->update_client(w.root, next));
+    };
+    // That and a login start, in one unit: one transaction in all.
     Result<LoginStarted> started = Status(Code::internal, "not run");
     const std::int64_t txns = transactions_of(w, [&] {
         const Status unit = w.engine->transact([&]() -> Status {
-            auto ann = w.engine->get_client(w.root, w.ann.id);
-            if (!ann) return ann.status();
-            Client next = *ann;
-            next.middle_name = "Q";
-            SESAME_TRY(w.engine->update_client(w.root, next));
+            SESAME_TRY(set_middle_name("Q"));
             started = w.engine->start_login(w.portal.id, World::kPhone, kRequest);
             return started.status();
         });
@@ -254,11 +258,7 @@ TEST_CASE("units: a host's Engine::transact is one write transaction, and no cod
 
     // A body that fails rolls back what it wrote.
     const Status failed = w.engine->transact([&]() -> Status {
-        auto ann = w.engine->get_client(w.root, w.ann.id);
-        if (!ann) return ann.status();
-        Client next = *ann;
-        next.middle_name = "R";
-        SESAME_TRY(w.engine->update_client(w.root, next));
+        SESAME_TRY(set_middle_name("R"));
         return Status(Code::storage, "the host gave up");
     });
     CHECK(failed.code() == Code::storage);
