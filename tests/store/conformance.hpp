@@ -1284,7 +1284,6 @@ TEST_CASE_TEMPLATE_DEFINE("store: concurrent bumps of one counter are all counte
     SESAME_STORE_UPLOADS_CONFORMANCE(__VA_ARGS__);                                 \
     SESAME_STORE_DELETION_CONFORMANCE(__VA_ARGS__);                                \
     SESAME_STORE_DASHBOARD_CONFORMANCE(__VA_ARGS__);                               \
-    SESAME_STORE_PROFILE_CONFORMANCE(__VA_ARGS__);                                 \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_agencies, __VA_ARGS__);            \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_senders, __VA_ARGS__);             \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_portals, __VA_ARGS__);             \
