@@ -55,6 +55,7 @@ struct World {
     std::shared_ptr<ProbingStore> store;
     sesame_engine handle;
     CActor root{"root", 0, {}, true};
+    sesame::Id client_agency = 0;
     sesame::Id client = 0;
     sesame::Id contact = 0;
 
@@ -74,6 +75,7 @@ struct World {
         a.name = "Example Court";
         auto agency = handle.rep->create_agency(admin, a);
         REQUIRE(agency.ok());
+        client_agency = agency->id;
         sesame::Client c;
         c.agency_id = agency->id;
         c.first_name = "Ann";
@@ -135,6 +137,22 @@ TEST_CASE("capi update: between reading the stored record and writing it back, n
     CHECK(sesame_client_update(&out, &w.handle, w.root.get(), bad.dump().c_str()) == SESAME_E_INVALID_ARGUMENT);
     CHECK(another_writer_may_begin(w.file.path().string()));
     CHECK(w.stored_client()["middle_name"] == "Q");
+
+    // A refusal made inside the unit keeps its audit record: the unit commits it.
+    const CActor clerk{"clerk", w.client_agency, {"view_audit"}};
+    json rename = {{"id", w.client}, {"first_name", "Mallory"}};
+    CHECK(sesame_client_update(&out, &w.handle, clerk.get(), rename.dump().c_str()) == SESAME_E_PERMISSION_DENIED);
+    CHECK(another_writer_may_begin(w.file.path().string()));
+    REQUIRE(sesame_audit_log(&out, &w.handle, w.root.get(), w.client_agency, 20) == SESAME_OK);
+    const json log = json::parse(out.data);
+    sesame_buf_free(&out);
+    int refusals = 0;
+    for (const auto& e : log)
+        if (e["actor"].get<std::string>().find("clerk") != std::string::npos && e["action"] == "client.update" &&
+            e["outcome"] != "ok")
+            ++refusals;
+    CHECK(refusals == 1);
+    CHECK(w.stored_client()["first_name"] == "Ann");
 }
 
 TEST_CASE("capi update: two threads updating different fields of one client keep both") {
