@@ -30,6 +30,7 @@ static_assert(SESAME_E_CALLBACK == static_cast<int32_t>(Code::callback));
 static_assert(SESAME_E_NOMEM == static_cast<int32_t>(Code::no_memory));
 static_assert(SESAME_E_INTERNAL == static_cast<int32_t>(Code::internal));
 static_assert(SESAME_E_FAILED_PRECONDITION == static_cast<int32_t>(Code::failed_precondition));
+static_assert(SESAME_E_CONFLICT == static_cast<int32_t>(Code::conflict));
 
 struct LastError {
     std::string message;

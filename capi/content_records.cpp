@@ -54,6 +54,7 @@ Status read_whole(const json& j, T& out, const char* record, F&& fields) {
     Reader r(j, std::string(record) + ".");
     r.integer("id", copy.id);
     r.integer("created_at", copy.created_at);
+    r.revision(copy.revision);
     fields(r, copy);
     SESAME_TRY(r.finish());
     out = std::move(copy);
@@ -92,7 +93,8 @@ json write(const Event& v) {
             {"case_number", v.case_number},
             {"status", v.status},
             {"description", v.description},
-            {"created_at", v.created_at}};
+            {"created_at", v.created_at},
+            {"revision", v.revision}};
 }
 
 json write(const Case& v) {
@@ -104,7 +106,8 @@ json write(const Case& v) {
             {"charges", v.charges},
             {"status", v.status},
             {"description", v.description},
-            {"created_at", v.created_at}};
+            {"created_at", v.created_at},
+            {"revision", v.revision}};
 }
 
 json write(const Document& v) {
@@ -118,7 +121,8 @@ json write(const Document& v) {
             {"due_date", v.due_date},
             {"uploaded_by", v.uploaded_by},
             {"status", v.status},
-            {"created_at", v.created_at}};
+            {"created_at", v.created_at},
+            {"revision", v.revision}};
 }
 
 json write(const std::vector<Event>& v) { return write_list(v); }

@@ -71,6 +71,15 @@ public:
             out = v->get<bool>();
         }
     }
+    // "revision": the revision an update applies over (compare-and-set; 0: any), as read from the
+    // record. Ignored on create.
+    void revision(std::int64_t& out) {
+        std::int64_t given = out;
+        integer("revision", given);
+        if (!err_.ok()) return;
+        if (given < 0) return wrong("revision", "the record's revision as read (1 or more), or 0 to update over any revision");
+        out = given;
+    }
     template <class E>
     void word(const char* name, E& out, const char* choices) {
         if (const json* v = find(name)) {
@@ -142,6 +151,7 @@ Status read_into(const json& j, T& out, const char* record, F&& fields) {
     Reader r(j, std::string(record) + ".");
     r.ignore("id");
     r.ignore("created_at");
+    if constexpr (requires { copy.revision; }) r.revision(copy.revision);
     fields(r, copy);
     SESAME_TRY(r.finish());
     out = std::move(copy);

@@ -48,7 +48,8 @@ json write(const SidebarItem& v) {
             {"link", v.link},
             {"order", v.order},
             {"visibility", std::string(to_string(v.visibility))},
-            {"created_at", v.created_at}};
+            {"created_at", v.created_at},
+            {"revision", v.revision}};
 }
 
 json write(const GatedResource& v) {
@@ -60,7 +61,8 @@ json write(const GatedResource& v) {
             {"title", v.title},
             {"titles", v.titles},
             {"requires_login", v.requires_login},
-            {"created_at", v.created_at}};
+            {"created_at", v.created_at},
+            {"revision", v.revision}};
 }
 
 json write(const std::vector<SidebarItem>& v) { return write_list(v); }

@@ -125,11 +125,12 @@ json write(const Agency& v) {
             {"default_region", v.default_region},
             {"sms_countries", v.sms_countries},
             {"sms_per_hour_limit", v.sms_per_hour_limit},
-            {"created_at", v.created_at}};
+            {"created_at", v.created_at},
+            {"revision", v.revision}};
 }
 
 json write(const AgencyPhone& v) {
-    return {{"id", v.id}, {"agency_id", v.agency_id}, {"number", v.number}, {"registration", to_string(v.registration)}};
+    return {{"id", v.id}, {"agency_id", v.agency_id}, {"number", v.number}, {"registration", to_string(v.registration)}, {"revision", v.revision}};
 }
 
 json write(const AgencyEmail& v) {
@@ -144,6 +145,7 @@ json write(const Portal& v) {
             {"slug", v.slug},
             {"client_auth", to_string(v.client_auth)},
             {"created_at", v.created_at},
+            {"revision", v.revision},
             {"settings",
              {{"code_digits", s.code_digits},
               {"code_ttl_seconds", s.code_ttl_seconds},
@@ -177,7 +179,8 @@ json write(const Client& v) {
             {"language", v.language},
             {"status", v.status},
             {"archived", v.archived},
-            {"created_at", v.created_at}};
+            {"created_at", v.created_at},
+            {"revision", v.revision}};
 }
 
 json write(const Contact& v) {
@@ -187,7 +190,8 @@ json write(const Contact& v) {
             {"kind", to_string(v.kind)},
             {"value", v.value},
             {"status", to_string(v.status)},
-            {"created_at", v.created_at}};
+            {"created_at", v.created_at},
+            {"revision", v.revision}};
 }
 
 json write(const Message& v) {

@@ -69,7 +69,16 @@ sesame_status sesame_agency_phone_update(sesame_buf* out_json, sesame_engine* en
         sesame::AgencyPhone change;
         if (auto st = records::read_phone_change(*j, change); !st) return fail(st);
         if (auto st = require(*j, "agency_phone", {"agency_id", "registration"}); !st) return fail(st);
-        return emit(out_json, e.set_carrier_registration(a, change.agency_id, *id, change.registration));
+        // With a "revision", the phone is compared and changed in one unit of work.
+        return emit(out_json, sesame::capi::staff_calls::in_one_unit<sesame::AgencyPhone>(e, [&]() -> sesame::Result<sesame::AgencyPhone> {
+            if (change.revision != 0) {
+                auto phones = e.list_agency_phones(a, change.agency_id);
+                if (!phones) return phones.status();
+                for (const auto& p : *phones)
+                    if (p.id == *id) SESAME_TRY(sesame::store_detail::unchanged_since("agency phone", p.id, p.revision, change.revision));
+            }
+            return e.set_carrier_registration(a, change.agency_id, *id, change.registration);
+        }));
     });
 }
 
@@ -213,6 +222,7 @@ sesame_status sesame_contact_update(sesame_buf* out_json, sesame_engine* engine,
                                       "field \"contact.client_id\" cannot change: add the contact to the other client instead");
             if (next.kind != current->kind)
                 return sesame::Status(Code::invalid_argument, "field \"contact.kind\" cannot change: add a new contact instead");
+            SESAME_TRY(sesame::store_detail::unchanged_since("contact", current->id, current->revision, next.revision));
             return e.update_contact(a, *id, next.value, next.status);
         });
         return emit(out_json, std::move(updated));

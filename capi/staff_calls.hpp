@@ -18,6 +18,7 @@
 #include "capi/internal.hpp"
 #include "capi/navigation_records.hpp"
 #include "capi/records.hpp"
+#include "store/revision.hpp"
 
 namespace sesame::capi::staff_calls {
 
@@ -130,40 +131,20 @@ sesame_status create_record(const char* fn, sesame_buf* out_json, sesame_engine*
     });
 }
 
-// True for a failure of the store or of Sesame itself, after which a unit of work is rolled back;
-// false for a refusal of the caller's request, whose audit record stays.
-inline bool store_failure(const Status& st) {
-    switch (st.code()) {
-        case Code::storage:
-        case Code::corrupt:
-        case Code::version_mismatch:
-        case Code::crypto:
-        case Code::callback:
-        case Code::no_memory:
-        case Code::internal:
-            return true;
-        default:
-            return false;
-    }
-}
-
 // Runs a read-modify-write of one record as one unit of work (Engine::transact): `body` returns
 // the call's result, which is handed back after the unit ends. A refusal inside keeps its audit
 // record; a store failure rolls the whole unit back.
 template <class T, class Body>
 Result<T> in_one_unit(Engine& e, Body&& body) {
-    std::optional<Result<T>> answer;
-    const Status unit = e.transact([&]() -> Status {
-        answer.emplace(body());
-        return answer->ok() || !store_failure(answer->status()) ? Status() : answer->status();
-    });
-    if (!unit.ok()) return unit;
-    return std::move(*answer);
+    return store_detail::result_of_unit<T>([&](const std::function<Status()>& unit) { return e.transact(unit); },
+                                           std::forward<Body>(body));
 }
 
 // Checks, loads, applies and stores one partial update: the load and the store are one unit of
 // work, so a concurrent update of the same record (another thread or process) waits and then
-// applies its fields onto this one's result; neither is lost.
+// applies its fields onto this one's result; neither is lost. A "revision" in the JSON (as read
+// from the record) makes the update compare-and-set: CONFLICT, changing nothing, when the record
+// has changed since.
 template <class T, class Get, class Update>
 sesame_status update_record(const char* fn, sesame_buf* out_json, sesame_engine* engine, const sesame_actor* actor,
                             const char* arg, const char* text, std::string_view record, Get&& get, Update&& update) {

@@ -44,6 +44,7 @@ void fields(F& f, T& v) {
     f("sms_countries", v.sms_countries);
     f("sms_per_hour_limit", v.sms_per_hour_limit);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<AgencyPhone> T>
@@ -52,6 +53,7 @@ void fields(F& f, T& v) {
     f("agency_id", v.agency_id);
     f("number", v.number);
     f("registration", v.registration);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<AgencyEmail> T>
@@ -91,6 +93,7 @@ void fields(F& f, T& v) {
     f("client_auth", v.client_auth);
     f("settings", v.settings);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<Client> T>
@@ -109,6 +112,7 @@ void fields(F& f, T& v) {
     f("status", v.status);
     f("archived", v.archived);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<Contact> T>
@@ -120,6 +124,7 @@ void fields(F& f, T& v) {
     f("value", v.value);
     f("status", v.status);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<Message> T>
@@ -228,6 +233,7 @@ void fields(F& f, T& v) {
     f("status", v.status);
     f("description", v.description);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<Case> T>
@@ -241,6 +247,7 @@ void fields(F& f, T& v) {
     f("status", v.status);
     f("description", v.description);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<Document> T>
@@ -256,6 +263,7 @@ void fields(F& f, T& v) {
     f("uploaded_by", v.uploaded_by);
     f("status", v.status);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<SidebarItem> T>
@@ -269,6 +277,7 @@ void fields(F& f, T& v) {
     f("order", v.order);
     f("visibility", v.visibility);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<GatedResource> T>
@@ -282,6 +291,7 @@ void fields(F& f, T& v) {
     f.tolerant("titles", v.titles);
     f("requires_login", v.requires_login);
     f("created_at", v.created_at);
+    f.tolerant("revision", v.revision);
 }
 
 template <class F, Is<UploadPolicy> T>
@@ -434,7 +444,7 @@ public:
         read_value(*it, out, prefix_ + name, error_);
     }
     // A field added after the first release of the vtable: a host store written before it does not
-    // send it, and the record keeps the field's default (an empty map).
+    // send it, and the record keeps the field's default (an empty map, revision 0).
     template <class T>
     void tolerant(const char* name, T& out) {
         seen_.push_back(name);
@@ -964,7 +974,8 @@ Status callback_failure(std::string_view method, sesame_status status, std::stri
     switch (status) {
         case SESAME_E_NOT_FOUND:
         case SESAME_E_ALREADY_EXISTS:
-        case SESAME_E_FAILED_PRECONDITION: {
+        case SESAME_E_FAILED_PRECONDITION:
+        case SESAME_E_CONFLICT: {
             const auto code = static_cast<Code>(status);
             if (message.empty()) return {code, fmt::format("store {}: {}", method, code_name(code))};
             return {code, host_message(message)};

@@ -98,7 +98,7 @@ std::string host_message(std::string_view message);
 // ---- client side ------------------------------------------------------------------------------
 
 // The Status a Store method returns when the host's call() answered `status` (negative) with
-// `message` in its error sink. NOT_FOUND, ALREADY_EXISTS and FAILED_PRECONDITION keep their code,
+// `message` in its error sink. NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION and CONFLICT keep their code,
 // since the engine acts on them; every other failure is CALLBACK. The message keeps the host's text
 // (through host_message).
 Status callback_failure(std::string_view method, sesame_status status, std::string_view message);

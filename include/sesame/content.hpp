@@ -30,6 +30,7 @@ struct Event {
     std::string status = "scheduled";  // "scheduled", "cancelled", "completed", or the agency's own word
     std::string description;        // up to 2000 bytes, may span lines
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 struct Case {
@@ -42,6 +43,7 @@ struct Case {
     std::string status = "open";
     std::string description;        // up to 2000 bytes, may span lines
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 // A document assigned to a client: a form to return, a notice to read. Only its description for
@@ -58,6 +60,7 @@ struct Document {
     std::string uploaded_by = "agency";  // "agency" or "client"
     std::string status = "pending";
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 }  // namespace sesame

@@ -63,6 +63,7 @@ struct Agency {
     std::vector<std::string> sms_countries;        // SMS allowlist (regions); empty = default_region only
     std::int32_t sms_per_hour_limit = 500;         // agency-wide SMS spend breaker
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 struct AgencyPhone {
@@ -70,6 +71,7 @@ struct AgencyPhone {
     Id agency_id = 0;
     std::string number;  // E.164
     CarrierRegistration registration = CarrierRegistration::pending;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 struct AgencyEmail {
@@ -108,6 +110,7 @@ struct Portal {
     ClientAuth client_auth = ClientAuth::disabled;
     PortalSettings settings;
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 struct Client {
@@ -125,6 +128,7 @@ struct Client {
     std::string status = "active";
     bool archived = false;
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 struct Contact {
@@ -135,6 +139,7 @@ struct Contact {
     std::string value;  // normalised: E.164 or lower-cased email
     ContactStatus status = ContactStatus::valid;
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 // A message of the outbox / feed. Messages go to contacts, not clients: a client's feed is every

@@ -47,6 +47,7 @@ struct SidebarItem {
     std::int32_t order = 0;  // 0..10000; shown by order, then id
     Visibility visibility = Visibility::public_;
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 struct GatedResource {
@@ -59,6 +60,7 @@ struct GatedResource {
     Titles titles;       // per language, as for SidebarItem
     bool requires_login = false;
     UnixTime created_at = 0;
+    std::int64_t revision = 0;  // 1 when stored, +1 per update; an update naming it is compare-and-set (Store)
 };
 
 // The field checks of a staff change, naming the field and its bound on failure. A link is

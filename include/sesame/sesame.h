@@ -21,7 +21,8 @@
  *  8. Staff records (agencies, portals, clients, contacts, messages, audit events, ...) cross the ABI
  *     as UTF-8 JSON objects whose schema is in docs/c-api.md. Malformed JSON, a field named twice in
  *     one object, a wrong type or an unknown field is SESAME_E_INVALID_ARGUMENT naming the field,
- *     and nothing is written.
+ *     and nothing is written. An update that gives the record's "revision" as read is
+ *     compare-and-set: SESAME_E_CONFLICT, nothing written, when the record changed since.
  *  9. Thread-safety: an engine may be used from any number of threads at once; each function says so.
  *     The thread each callback runs on is stated with the callback.
  * 10. Nothing aborts and no exception crosses this ABI: memory exhaustion is SESAME_E_NOMEM, a bug
@@ -66,6 +67,7 @@ typedef int32_t sesame_status;
 #define SESAME_E_NOMEM (-18)
 #define SESAME_E_INTERNAL (-19)           /* a bug in Sesame: please report it */
 #define SESAME_E_FAILED_PRECONDITION (-20) /* the object's state forbids the call */
+#define SESAME_E_CONFLICT (-21)           /* the record changed since it was read (its "revision"): read it again */
 
 /* "SESAME_E_RATE_LIMITED"; "SESAME_E_UNKNOWN" for a value not in the table. Static text.
  * Thread-safe. */

@@ -39,6 +39,7 @@ enum class Code : std::int32_t {
     no_memory = -18,
     internal = -19,            // a bug in Sesame: please report it
     failed_precondition = -20, // the object is in a state that forbids the operation
+    conflict = -21,            // the record changed since it was read: its revision is not the one given
 };
 
 // Static text such as "SESAME_E_RATE_LIMITED"; "SESAME_E_UNKNOWN" for values not in the table.

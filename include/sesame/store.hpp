@@ -10,9 +10,16 @@
 //
 // Common rules: inserting or updating a portal, agency phone, agency email or client whose agency
 // does not exist, or a contact whose client does not exist, is NOT_FOUND. update_* replaces every
-// field but the id. A limit of 0 returns nothing. A session is live while it is not revoked and
+// field but the id and the revision. A limit of 0 returns nothing. A session is live while it is not revoked and
 // now < idle_expires_at and now < absolute_expires_at. Stores do not check permissions or
 // agency isolation: the engine does, before it calls them.
+//
+// Revisions: agencies, agency phones, portals, clients, contacts, events, cases, documents, sidebar
+// items and gated resources carry a revision. insert_* stores revision 1 (whatever the record
+// says); each update_* of that record adds 1. update_* is compare-and-set on it: with
+// revision != 0 it applies only while the stored revision is that one, and is CONFLICT, changing
+// nothing, otherwise (NOT_FOUND still wins for a missing row); with revision 0 it applies over any
+// revision. The check and the write are one atomic step.
 #pragma once
 
 #include "sesame/export.hpp"

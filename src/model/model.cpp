@@ -95,6 +95,7 @@ const char* code_name(Code code) noexcept {
         case Code::no_memory: return "SESAME_E_NOMEM";
         case Code::internal: return "SESAME_E_INTERNAL";
         case Code::failed_precondition: return "SESAME_E_FAILED_PRECONDITION";
+        case Code::conflict: return "SESAME_E_CONFLICT";
     }
     return "SESAME_E_UNKNOWN";
 }

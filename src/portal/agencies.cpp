@@ -67,6 +67,7 @@ Result<Agency> Engine::create_agency(const Actor& actor, Agency agency) {
     auto id = im.store->insert_agency(agency);
     if (!id) return id.status();
     agency.id = *id;
+    agency.revision = 1;
     portal::audit_change(im, actor, agency.id, "agency.create", fmt::format("agency:{}", agency.id),
                          fmt::format("environment={}, send_mode=simulate", to_string(agency.environment)));
     return agency;
@@ -74,16 +75,22 @@ Result<Agency> Engine::create_agency(const Actor& actor, Agency agency) {
 
 Result<Agency> Engine::update_agency(const Actor& actor, const Agency& agency) {
     Impl& im = *impl_;
-    const std::string target = fmt::format("agency:{}", agency.id);
-    SESAME_TRY(portal::require_super_admin_audited(im, actor, "agency.update", target));
-    auto before = im.visible_agency(actor, agency.id);
-    if (!before) return before.status();
-    SESAME_TRY(validate_agency(agency));
-    Agency after = agency;
-    after.created_at = before->created_at;
-    SESAME_TRY(im.store->update_agency(after));
-    portal::audit_change(im, actor, after.id, "agency.update", target, portal::join_fields(agency_changes(*before, after)));
-    return after;
+    return portal::in_unit<Agency>(im, [&]() -> Result<Agency> {
+        const std::string target = fmt::format("agency:{}", agency.id);
+        SESAME_TRY(portal::require_super_admin_audited(im, actor, "agency.update", target));
+        auto before = im.visible_agency(actor, agency.id);
+        if (!before) return before.status();
+        SESAME_TRY(validate_agency(agency));
+        auto over = portal::update_over("agency", agency.id, before->revision, agency.revision);
+        if (!over) return over.status();
+        Agency after = agency;
+        after.created_at = before->created_at;
+        after.revision = *over;
+        SESAME_TRY(im.store->update_agency(after));
+        after.revision = store_detail::next_revision(*over);
+        portal::audit_change(im, actor, after.id, "agency.update", target, portal::join_fields(agency_changes(*before, after)));
+        return after;
+    });
 }
 
 Result<Agency> Engine::get_agency(const Actor& actor, Id agency_id) { return impl_->visible_agency(actor, agency_id); }
@@ -114,6 +121,7 @@ Result<AgencyPhone> Engine::add_agency_phone(const Actor& actor, Id agency_id, c
         return id.status();
     }
     phone.id = *id;
+    phone.revision = 1;
     portal::audit_change(im, actor, agency_id, "agency_phone.add", fmt::format("agency_phone:{}", phone.id),
                          fmt::format("{} registration={}", phone.number, to_string(registration)));
     return phone;
@@ -122,23 +130,26 @@ Result<AgencyPhone> Engine::add_agency_phone(const Actor& actor, Id agency_id, c
 Result<AgencyPhone> Engine::set_carrier_registration(const Actor& actor, Id agency_id, Id phone_id,
                                                      CarrierRegistration registration) {
     Impl& im = *impl_;
-    const std::string target = fmt::format("agency_phone:{}", phone_id);
-    SESAME_TRY(portal::require_super_admin_audited(im, actor, "agency_phone.update", target));
-    auto agency = im.visible_agency(actor, agency_id);
-    if (!agency) return agency.status();
-    if (registration != CarrierRegistration::pending && registration != CarrierRegistration::complete)
-        return Status(Code::invalid_argument, "registration must be pending or complete");
-    auto phones = im.store->list_agency_phones(agency_id);
-    if (!phones) return phones.status();
-    auto it = std::find_if(phones->begin(), phones->end(), [&](const AgencyPhone& p) { return p.id == phone_id; });
-    if (it == phones->end()) return portal::not_found("agency phone", phone_id);
-    AgencyPhone phone = *it;
-    const CarrierRegistration before = phone.registration;
-    phone.registration = registration;
-    SESAME_TRY(im.store->update_agency_phone(phone));
-    portal::audit_change(im, actor, agency_id, "agency_phone.update", target,
-                         before == registration ? "no change" : fmt::format("registration={}", to_string(registration)));
-    return phone;
+    return portal::in_unit<AgencyPhone>(im, [&]() -> Result<AgencyPhone> {
+        const std::string target = fmt::format("agency_phone:{}", phone_id);
+        SESAME_TRY(portal::require_super_admin_audited(im, actor, "agency_phone.update", target));
+        auto agency = im.visible_agency(actor, agency_id);
+        if (!agency) return agency.status();
+        if (registration != CarrierRegistration::pending && registration != CarrierRegistration::complete)
+            return Status(Code::invalid_argument, "registration must be pending or complete");
+        auto phones = im.store->list_agency_phones(agency_id);
+        if (!phones) return phones.status();
+        auto it = std::find_if(phones->begin(), phones->end(), [&](const AgencyPhone& p) { return p.id == phone_id; });
+        if (it == phones->end()) return portal::not_found("agency phone", phone_id);
+        AgencyPhone phone = *it;
+        const CarrierRegistration before = phone.registration;
+        phone.registration = registration;
+        SESAME_TRY(im.store->update_agency_phone(phone));  // over the revision just read
+        phone.revision = store_detail::next_revision(phone.revision);
+        portal::audit_change(im, actor, agency_id, "agency_phone.update", target,
+                             before == registration ? "no change" : fmt::format("registration={}", to_string(registration)));
+        return phone;
+    });
 }
 
 Result<std::vector<AgencyPhone>> Engine::list_agency_phones(const Actor& actor, Id agency_id) {

@@ -104,6 +104,7 @@ Result<Client> Engine::create_client(const Actor& actor, Client client) {
     auto id = im.store->insert_client(client);
     if (!id) return id.status();
     client.id = *id;
+    client.revision = 1;
     portal::audit_change(im, actor, client.agency_id, "client.create", fmt::format("client:{}", client.id),
                          portal::join_fields(client_changes(Client{}, client)));
     return client;
@@ -173,6 +174,7 @@ Result<std::vector<ClientImportResult>> Engine::import_clients(
             auto cid = im.store->insert_contact(c);
             if (!cid) return cid.code() == Code::already_exists ? contact_exists(kind) : cid.status();
             c.id = *cid;
+            c.revision = 1;
             added.push_back(std::move(c));
         }
         out[i].client_id = *id;
@@ -226,27 +228,33 @@ Result<std::vector<ClientImportResult>> Engine::import_clients(
 
 Result<Client> Engine::update_client(const Actor& actor, const Client& client) {
     Impl& im = *impl_;
-    const std::string target = fmt::format("client:{}", client.id);
-    SESAME_TRY(portal::require_audited(im, actor, "update_clients", "client.update", target));
-    auto before = im.visible_client(actor, client.id);
-    if (!before) return before.status();
-    if (client.agency_id != before->agency_id)
-        return Status(Code::invalid_argument, "client.agency_id cannot change: a client stays with its agency");
-    SESAME_TRY(validate_client(client));
-    Client after = client;
-    after.created_at = before->created_at;
-    SESAME_TRY(im.store->update_client(after));
-    portal::audit_change(im, actor, after.agency_id, "client.update", target,
-                         portal::join_fields(client_changes(*before, after)));
-    // One revocation covers both causes; the archive is named when both happen at once.
-    const char* reason = nullptr;
-    if (!before->archived && after.archived) reason = "client_archived";
-    else if (before->status == "active" && after.status != "active") reason = "client_disabled";
-    if (reason) {
-        auto revoked = im.revoke_for_client(after.agency_id, after.id, reason);
-        if (!revoked) return revoked.status();
-    }
-    return after;
+    return portal::in_unit<Client>(im, [&]() -> Result<Client> {
+        const std::string target = fmt::format("client:{}", client.id);
+        SESAME_TRY(portal::require_audited(im, actor, "update_clients", "client.update", target));
+        auto before = im.visible_client(actor, client.id);
+        if (!before) return before.status();
+        if (client.agency_id != before->agency_id)
+            return Status(Code::invalid_argument, "client.agency_id cannot change: a client stays with its agency");
+        SESAME_TRY(validate_client(client));
+        auto over = portal::update_over("client", client.id, before->revision, client.revision);
+        if (!over) return over.status();
+        Client after = client;
+        after.created_at = before->created_at;
+        after.revision = *over;
+        SESAME_TRY(im.store->update_client(after));
+        after.revision = store_detail::next_revision(*over);
+        portal::audit_change(im, actor, after.agency_id, "client.update", target,
+                             portal::join_fields(client_changes(*before, after)));
+        // One revocation covers both causes; the archive is named when both happen at once.
+        const char* reason = nullptr;
+        if (!before->archived && after.archived) reason = "client_archived";
+        else if (before->status == "active" && after.status != "active") reason = "client_disabled";
+        if (reason) {
+            auto revoked = im.revoke_for_client(after.agency_id, after.id, reason);
+            if (!revoked) return revoked.status();
+        }
+        return after;
+    });
 }
 
 Result<Client> Engine::get_client(const Actor& actor, Id client_id) { return impl_->visible_client(actor, client_id); }
@@ -277,6 +285,7 @@ Result<Contact> Engine::add_contact(const Actor& actor, Id client_id, ContactKin
     auto id = im.store->insert_contact(contact);
     if (!id) return id.code() == Code::already_exists ? contact_exists(kind) : id.status();
     contact.id = *id;
+    contact.revision = 1;
     portal::audit_change(im, actor, contact.agency_id, "contact.add", fmt::format("contact:{}", contact.id),
                          fmt::format("client:{} {} {}", contact.client_id, to_string(kind),
                                      identity::mask(kind, contact.value)));
@@ -286,34 +295,37 @@ Result<Contact> Engine::add_contact(const Actor& actor, Id client_id, ContactKin
 Result<Contact> Engine::update_contact(const Actor& actor, Id contact_id, const std::string& value,
                                        ContactStatus status) {
     Impl& im = *impl_;
-    const std::string target = fmt::format("contact:{}", contact_id);
-    SESAME_TRY(portal::require_audited(im, actor, "update_contacts", "contact.update", target));
-    auto before = im.visible_contact(actor, contact_id);
-    if (!before) return before.status();
-    if (status != ContactStatus::valid && status != ContactStatus::opted_out && status != ContactStatus::invalid)
-        return Status(Code::invalid_argument, "contact status must be valid, opted_out or invalid");
-    auto agency = im.store->get_agency(before->agency_id);
-    if (!agency) return agency.status();
-    auto normalized = normalize_contact(before->kind, value, *agency);
-    if (!normalized) return normalized.status();
+    return portal::in_unit<Contact>(im, [&]() -> Result<Contact> {
+        const std::string target = fmt::format("contact:{}", contact_id);
+        SESAME_TRY(portal::require_audited(im, actor, "update_contacts", "contact.update", target));
+        auto before = im.visible_contact(actor, contact_id);
+        if (!before) return before.status();
+        if (status != ContactStatus::valid && status != ContactStatus::opted_out && status != ContactStatus::invalid)
+            return Status(Code::invalid_argument, "contact status must be valid, opted_out or invalid");
+        auto agency = im.store->get_agency(before->agency_id);
+        if (!agency) return agency.status();
+        auto normalized = normalize_contact(before->kind, value, *agency);
+        if (!normalized) return normalized.status();
 
-    Contact after = *before;
-    after.value = std::move(*normalized);
-    after.status = status;
-    const bool value_changed = after.value != before->value;
-    const bool now_unusable = status != before->status && status != ContactStatus::valid;
-    std::vector<std::string> fields;
-    if (value_changed) fields.push_back("value");
-    if (status != before->status) fields.push_back(fmt::format("status={}", to_string(status)));
-    if (!fields.empty()) {
-        if (auto st = im.store->update_contact(after); !st.ok())
-            return st.code() == Code::already_exists ? contact_exists(after.kind) : st;
-    }
-    portal::audit_change(im, actor, after.agency_id, "contact.update", target, portal::join_fields(fields));
-    // Whoever logged in with the old value, or as this client, proved control of something that
-    // is no longer theirs to use.
-    if (value_changed || now_unusable) SESAME_TRY(end_contact_sessions(im, *before, "contact_changed"));
-    return after;
+        Contact after = *before;
+        after.value = std::move(*normalized);
+        after.status = status;
+        const bool value_changed = after.value != before->value;
+        const bool now_unusable = status != before->status && status != ContactStatus::valid;
+        std::vector<std::string> fields;
+        if (value_changed) fields.push_back("value");
+        if (status != before->status) fields.push_back(fmt::format("status={}", to_string(status)));
+        if (!fields.empty()) {
+            if (auto st = im.store->update_contact(after); !st.ok())  // over the revision just read
+                return st.code() == Code::already_exists ? contact_exists(after.kind) : st;
+            after.revision = store_detail::next_revision(before->revision);
+        }
+        portal::audit_change(im, actor, after.agency_id, "contact.update", target, portal::join_fields(fields));
+        // Whoever logged in with the old value, or as this client, proved control of something that
+        // is no longer theirs to use.
+        if (value_changed || now_unusable) SESAME_TRY(end_contact_sessions(im, *before, "contact_changed"));
+        return after;
+    });
 }
 
 Status Engine::remove_contact(const Actor& actor, Id contact_id) {

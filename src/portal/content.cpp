@@ -189,6 +189,7 @@ Result<T> create(Engine::Impl& im, const Actor& actor, T row) {
     auto id = K::insert(*im.store, row);
     if (!id) return id.status();
     row.id = *id;
+    row.revision = 1;
     portal::audit_change(im, actor, row.agency_id, action, fmt::format("{}:{}", K::name, row.id),
                          fmt::format("client:{}: {}", row.client_id, portal::join_fields(changes(T{}, row))));
     return row;
@@ -196,26 +197,32 @@ Result<T> create(Engine::Impl& im, const Actor& actor, T row) {
 
 template <class T>
 Result<T> update(Engine::Impl& im, const Actor& actor, const T& row) {
-    using K = Kind<T>;
-    const std::string action = fmt::format("{}.update", K::name);
-    const std::string target = fmt::format("{}:{}", K::name, row.id);
-    SESAME_TRY(portal::require_audited(im, actor, K::update_permission, action, target));
-    auto before = visible<T>(im, actor, row.id);
-    if (!before) return before.status();
-    if (row.agency_id != before->agency_id)
-        return Status(Code::invalid_argument, fmt::format("{0}.agency_id cannot change: a {0} stays with its agency", K::name));
-    if (row.client_id != before->client_id)
-        return Status(Code::invalid_argument,
-                      fmt::format("{0}.client_id cannot change: a {0} stays with its client; create one for the other client",
-                                  K::name));
-    SESAME_TRY(validate(row));
-    SESAME_TRY(check_links(*im.store, row));
-    T after = row;
-    after.created_at = before->created_at;
-    SESAME_TRY(K::update(*im.store, after));
-    portal::audit_change(im, actor, after.agency_id, action, target,
-                         fmt::format("client:{}: {}", after.client_id, portal::join_fields(changes(*before, after))));
-    return after;
+    return portal::in_unit<T>(im, [&]() -> Result<T> {
+        using K = Kind<T>;
+        const std::string action = fmt::format("{}.update", K::name);
+        const std::string target = fmt::format("{}:{}", K::name, row.id);
+        SESAME_TRY(portal::require_audited(im, actor, K::update_permission, action, target));
+        auto before = visible<T>(im, actor, row.id);
+        if (!before) return before.status();
+        if (row.agency_id != before->agency_id)
+            return Status(Code::invalid_argument, fmt::format("{0}.agency_id cannot change: a {0} stays with its agency", K::name));
+        if (row.client_id != before->client_id)
+            return Status(Code::invalid_argument,
+                          fmt::format("{0}.client_id cannot change: a {0} stays with its client; create one for the other client",
+                                      K::name));
+        SESAME_TRY(validate(row));
+        SESAME_TRY(check_links(*im.store, row));
+        auto over = portal::update_over(K::name, row.id, before->revision, row.revision);
+        if (!over) return over.status();
+        T after = row;
+        after.created_at = before->created_at;
+        after.revision = *over;
+        SESAME_TRY(K::update(*im.store, after));
+        after.revision = store_detail::next_revision(*over);
+        portal::audit_change(im, actor, after.agency_id, action, target,
+                             fmt::format("client:{}: {}", after.client_id, portal::join_fields(changes(*before, after))));
+        return after;
+    });
 }
 
 // The session's client, checked the way every client request is checked.

@@ -93,6 +93,7 @@ Result<T> create(Engine::Impl& im, const Actor& actor, T row) {
     auto id = K::insert(*im.store, row);
     if (!id) return stored(id.status(), row);
     row.id = *id;
+    row.revision = 1;
     portal::audit_change(im, actor, row.agency_id, action, fmt::format("{}:{}", K::name, row.id),
                          fmt::format("portal:{}: {}", row.portal_id, portal::join_fields(changes(T{}, row))));
     return row;
@@ -100,24 +101,30 @@ Result<T> create(Engine::Impl& im, const Actor& actor, T row) {
 
 template <class T>
 Result<T> update(Engine::Impl& im, const Actor& actor, const T& row) {
-    using K = Kind<T>;
-    const std::string action = fmt::format("{}.update", K::name);
-    const std::string target = fmt::format("{}:{}", K::name, row.id);
-    SESAME_TRY(portal::require_audited(im, actor, kPermission, action, target));
-    auto before = visible<T>(im, actor, row.id);
-    if (!before) return before.status();
-    if (row.portal_id != before->portal_id)
-        return Status(Code::invalid_argument,
-                      fmt::format("portal_id cannot change: a {0} stays on its portal; create one on the other portal",
-                                  K::words));
-    T after = row;
-    after.agency_id = before->agency_id;
-    after.created_at = before->created_at;
-    SESAME_TRY(K::validate(after));
-    SESAME_TRY(stored(K::update(*im.store, after), after));
-    portal::audit_change(im, actor, after.agency_id, action, target,
-                         fmt::format("portal:{}: {}", after.portal_id, portal::join_fields(changes(*before, after))));
-    return after;
+    return portal::in_unit<T>(im, [&]() -> Result<T> {
+        using K = Kind<T>;
+        const std::string action = fmt::format("{}.update", K::name);
+        const std::string target = fmt::format("{}:{}", K::name, row.id);
+        SESAME_TRY(portal::require_audited(im, actor, kPermission, action, target));
+        auto before = visible<T>(im, actor, row.id);
+        if (!before) return before.status();
+        if (row.portal_id != before->portal_id)
+            return Status(Code::invalid_argument,
+                          fmt::format("portal_id cannot change: a {0} stays on its portal; create one on the other portal",
+                                      K::words));
+        auto over = portal::update_over(K::words, row.id, before->revision, row.revision);
+        if (!over) return over.status();
+        T after = row;
+        after.agency_id = before->agency_id;
+        after.created_at = before->created_at;
+        after.revision = *over;
+        SESAME_TRY(K::validate(after));
+        SESAME_TRY(stored(K::update(*im.store, after), after));
+        after.revision = store_detail::next_revision(*over);
+        portal::audit_change(im, actor, after.agency_id, action, target,
+                             fmt::format("portal:{}: {}", after.portal_id, portal::join_fields(changes(*before, after))));
+        return after;
+    });
 }
 
 template <class T>

@@ -50,6 +50,7 @@ Result<Portal> Engine::create_portal(const Actor& actor, Portal portal) {
     auto id = im.store->insert_portal(portal);
     if (!id) return id.code() == Code::already_exists ? slug_taken(portal.slug) : id.status();
     portal.id = *id;
+    portal.revision = 1;
     portal::audit_change(im, actor, portal.agency_id, "portal.create", fmt::format("portal:{}", portal.id),
                          fmt::format("slug={}, client_auth={}", portal.slug, to_string(portal.client_auth)));
     return portal;
@@ -57,25 +58,31 @@ Result<Portal> Engine::create_portal(const Actor& actor, Portal portal) {
 
 Result<Portal> Engine::update_portal(const Actor& actor, const Portal& portal) {
     Impl& im = *impl_;
-    const std::string target = fmt::format("portal:{}", portal.id);
-    SESAME_TRY(portal::require_audited(im, actor, "update_portals", "portal.update", target));
-    auto before = im.visible_portal(actor, portal.id);
-    if (!before) return before.status();
-    if (portal.agency_id != before->agency_id)
-        return Status(Code::invalid_argument, "portal.agency_id cannot change: a portal stays with its agency");
-    SESAME_TRY(validate_portal(portal));
-    Portal after = portal;
-    after.created_at = before->created_at;
-    if (auto st = im.store->update_portal(after); !st.ok())
-        return st.code() == Code::already_exists ? slug_taken(after.slug) : st;
-    portal::audit_change(im, actor, after.agency_id, "portal.update", target,
-                         portal::join_fields(portal_changes(*before, after)));
-    // With the login form gone, nobody may stay logged in through it (SECURITY.md 16).
-    if (before->client_auth == ClientAuth::one_time_password && after.client_auth == ClientAuth::disabled) {
-        auto revoked = im.revoke_for_portal(after.agency_id, after.id, "client_auth_disabled");
-        if (!revoked) return revoked.status();
-    }
-    return after;
+    return portal::in_unit<Portal>(im, [&]() -> Result<Portal> {
+        const std::string target = fmt::format("portal:{}", portal.id);
+        SESAME_TRY(portal::require_audited(im, actor, "update_portals", "portal.update", target));
+        auto before = im.visible_portal(actor, portal.id);
+        if (!before) return before.status();
+        if (portal.agency_id != before->agency_id)
+            return Status(Code::invalid_argument, "portal.agency_id cannot change: a portal stays with its agency");
+        SESAME_TRY(validate_portal(portal));
+        auto over = portal::update_over("portal", portal.id, before->revision, portal.revision);
+        if (!over) return over.status();
+        Portal after = portal;
+        after.created_at = before->created_at;
+        after.revision = *over;
+        if (auto st = im.store->update_portal(after); !st.ok())
+            return st.code() == Code::already_exists ? slug_taken(after.slug) : st;
+        after.revision = store_detail::next_revision(*over);
+        portal::audit_change(im, actor, after.agency_id, "portal.update", target,
+                             portal::join_fields(portal_changes(*before, after)));
+        // With the login form gone, nobody may stay logged in through it (SECURITY.md 16).
+        if (before->client_auth == ClientAuth::one_time_password && after.client_auth == ClientAuth::disabled) {
+            auto revoked = im.revoke_for_portal(after.agency_id, after.id, "client_auth_disabled");
+            if (!revoked) return revoked.status();
+        }
+        return after;
+    });
 }
 
 Result<Portal> Engine::get_portal(const Actor& actor, Id portal_id) { return impl_->visible_portal(actor, portal_id); }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "auth/engine_impl.hpp"
+#include "store/revision.hpp"
 
 namespace sesame::portal {
 
@@ -60,6 +61,23 @@ Result<T> visible_row(Result<T> loaded, const Actor& actor, std::string_view kin
     }
     if (!Engine::Impl::can_see(actor, loaded->agency_id)) return not_found(kind, id);
     return loaded;
+}
+
+// A staff update of one record as one unit of work (Engine::Impl::unit): the record it reads, for
+// its checks and the audit diff, is the one it writes over. A refusal inside keeps its audit
+// record; a store failure rolls the unit back.
+template <class T, class Body>
+Result<T> in_unit(Engine::Impl& im, Body&& body) {
+    return store_detail::result_of_unit<T>([&](const std::function<Status()>& unit) { return im.unit(unit); },
+                                           std::forward<Body>(body));
+}
+
+// The revision a staff update applies over (include/sesame/store.hpp, "Revisions"): the caller's
+// `given`, which must be `stored` (the one just read; CONFLICT naming the record otherwise), or
+// `stored` when the caller gives 0.
+inline Result<std::int64_t> update_over(std::string_view what, Id id, std::int64_t stored, std::int64_t given) {
+    SESAME_TRY(store_detail::unchanged_since(what, id, stored, given));
+    return stored;
 }
 
 }  // namespace sesame::portal

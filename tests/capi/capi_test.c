@@ -454,6 +454,7 @@ static void test_basics(void) {
         {SESAME_E_NOMEM, "SESAME_E_NOMEM"},
         {SESAME_E_INTERNAL, "SESAME_E_INTERNAL"},
         {SESAME_E_FAILED_PRECONDITION, "SESAME_E_FAILED_PRECONDITION"},
+        {SESAME_E_CONFLICT, "SESAME_E_CONFLICT"},
     };
     size_t i;
     sesame_buf buf = {NULL, 0};
@@ -1037,6 +1038,88 @@ typedef struct world {
     int64_t agency, phone, email_id, portal, client, contact, email_contact;
 } world;
 
+/* Every record staff edit carries its "revision"; an update naming one is compare-and-set. */
+static void test_revisions(sesame_engine *e, const record_ids *ids) {
+    sesame_actor root = super_admin();
+    sesame_buf buf = {NULL, 0};
+    char json[512];
+    int64_t revision;
+
+    CHECK_STATUS(SESAME_OK, sesame_client_get(&buf, e, &root, ids->client));
+    revision = json_int(buf.data, "revision");
+    sesame_buf_free(&buf);
+    CHECK(revision >= 1);
+
+    /* Two staff read the client; the first saves, naming the revision it read. */
+    snprintf(json, sizeof json, "{\"id\":%lld,\"revision\":%lld,\"gender\":\"F\"}", (long long)ids->client, (long long)revision);
+    CHECK_STATUS(SESAME_OK, sesame_client_update(&buf, e, &root, json));
+    CHECK(json_int(buf.data, "revision") == revision + 1);
+    sesame_buf_free(&buf);
+    /* The second names the same revision: refused, nothing changed. */
+    snprintf(json, sizeof json, "{\"id\":%lld,\"revision\":%lld,\"group\":\"stale-form\"}", (long long)ids->client,
+             (long long)revision);
+    CHECK_ERROR(SESAME_E_CONFLICT, "read it again", sesame_client_update(&buf, e, &root, json));
+    CHECK_HAS(sesame_last_error_message(), "client");
+    CHECK(buf.data == NULL);
+    sesame_buf_free(&buf); /* nothing to free, unless the call wrongly succeeded */
+    CHECK_STATUS(SESAME_OK, sesame_client_get(&buf, e, &root, ids->client));
+    CHECK_LACKS(buf.data, "stale-form");
+    CHECK_HAS(buf.data, "\"gender\":\"F\"");
+    CHECK(json_int(buf.data, "revision") == revision + 1);
+    sesame_buf_free(&buf);
+    /* Without a revision, a partial update applies over the record as it is. */
+    snprintf(json, sizeof json, "{\"id\":%lld,\"group\":\"fresh\"}", (long long)ids->client);
+    CHECK_STATUS(SESAME_OK, sesame_client_update(&buf, e, &root, json));
+    CHECK(json_int(buf.data, "revision") == revision + 2);
+    sesame_buf_free(&buf);
+    snprintf(json, sizeof json, "{\"id\":%lld,\"revision\":-1}", (long long)ids->client);
+    CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "client.revision", sesame_client_update(&buf, e, &root, json));
+    sesame_buf_free(&buf); /* nothing to free, unless the call wrongly succeeded */
+    snprintf(json, sizeof json, "{\"id\":%lld,\"revision\":\"2\"}", (long long)ids->client);
+    CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "client.revision", sesame_client_update(&buf, e, &root, json));
+    sesame_buf_free(&buf); /* nothing to free, unless the call wrongly succeeded */
+    /* A record without a revision refuses the field. */
+    snprintf(json, sizeof json, "{\"agency_id\":%lld,\"address\":\"x@example.gov\",\"revision\":1}", (long long)ids->agency);
+    CHECK_ERROR(SESAME_E_INVALID_ARGUMENT, "agency_email.revision", sesame_agency_email_add(&buf, e, &root, json));
+    sesame_buf_free(&buf); /* nothing to free, unless the call wrongly succeeded */
+
+    /* The event was updated once already: a form read before that is stale. */
+    snprintf(json, sizeof json, "{\"id\":%lld,\"revision\":1,\"location\":\"Courtroom 9\"}", (long long)ids->event);
+    CHECK_ERROR(SESAME_E_CONFLICT, "event", sesame_event_update(&buf, e, &root, json));
+    sesame_buf_free(&buf); /* nothing to free, unless the call wrongly succeeded */
+    snprintf(json, sizeof json, "{\"id\":%lld,\"revision\":2,\"location\":\"Courtroom 4\"}", (long long)ids->event);
+    CHECK_STATUS(SESAME_OK, sesame_event_update(&buf, e, &root, json));
+    CHECK(json_int(buf.data, "revision") == 3);
+    sesame_buf_free(&buf);
+
+    /* Contacts and agency phones, whose updates are field by field, compare the same way. */
+    CHECK_STATUS(SESAME_OK, sesame_contact_list(&buf, e, &root, ids->client));
+    revision = json_int(buf.data, "revision"); /* the first listed is ids->contact */
+    CHECK(json_int(buf.data, "id") == ids->contact);
+    sesame_buf_free(&buf);
+    snprintf(json, sizeof json, "{\"id\":%lld,\"revision\":%lld,\"status\":\"invalid\"}", (long long)ids->contact,
+             (long long)(revision + 5));
+    CHECK_ERROR(SESAME_E_CONFLICT, "contact", sesame_contact_update(&buf, e, &root, json));
+    sesame_buf_free(&buf); /* nothing to free, unless the call wrongly succeeded */
+    snprintf(json, sizeof json, "{\"id\":%lld,\"revision\":%lld,\"status\":\"valid\",\"value\":\"(555) 123-4567\"}",
+             (long long)ids->contact, (long long)revision);
+    CHECK_STATUS(SESAME_OK, sesame_contact_update(&buf, e, &root, json));
+    sesame_buf_free(&buf);
+    snprintf(json, sizeof json, "{\"id\":%lld,\"agency_id\":%lld,\"registration\":\"complete\",\"revision\":99}",
+             (long long)ids->phone, (long long)ids->agency);
+    CHECK_ERROR(SESAME_E_CONFLICT, "agency phone", sesame_agency_phone_update(&buf, e, &root, json));
+    sesame_buf_free(&buf); /* nothing to free, unless the call wrongly succeeded */
+    CHECK_STATUS(SESAME_OK, sesame_agency_phone_list(&buf, e, &root, ids->agency));
+    revision = json_int(buf.data, "revision");
+    CHECK(revision >= 1);
+    sesame_buf_free(&buf);
+    snprintf(json, sizeof json, "{\"id\":%lld,\"agency_id\":%lld,\"registration\":\"complete\",\"revision\":%lld}",
+             (long long)ids->phone, (long long)ids->agency, (long long)revision);
+    CHECK_STATUS(SESAME_OK, sesame_agency_phone_update(&buf, e, &root, json));
+    CHECK(json_int(buf.data, "revision") == revision + 1);
+    sesame_buf_free(&buf);
+}
+
 static void test_login(void) {
     world w;
     sesame_engine_options o = memory_options();
@@ -1201,6 +1284,7 @@ static void test_login(void) {
     ids.client = w.client;
     ids.contact = w.contact;
     test_bad_json(w.engine, &ids);
+    test_revisions(w.engine, &ids);
 
     /* Client Authentication "disabled": no login form, and no code. */
     CHECK_STATUS(SESAME_E_AUTH_DISABLED, sesame_login_start(&started, w.engine, w.portal, "(555) 123-4567", NULL));

@@ -111,7 +111,8 @@ TEST_CASE("capi content: events, cases and documents round-trip as JSON records,
                            {"case_number", "CR-7"},
                            {"status", "scheduled"},
                            {"description", "Bring ID"},
-                           {"created_at", w.clock->now()}};
+                           {"created_at", w.clock->now()},
+                           {"revision", 1}};
     CHECK(e == expected);
     CHECK(ok([&](sesame_buf* out) { return sesame_event_get(out, w.h(), w.staff.get(), id_of(e)); }) == expected);
     const json early = w.create_event({{"client_id", w.ann.id}, {"date", "2026-03-01"}});
@@ -126,11 +127,18 @@ TEST_CASE("capi content: events, cases and documents round-trip as JSON records,
     json want = expected;
     want["status"] = "cancelled";
     want["case_id"] = nullptr;
+    want["revision"] = 2;
     CHECK(after == want);
     CHECK(ok([&](sesame_buf* out) { return sesame_event_get(out, w.h(), w.staff.get(), id_of(e)); }) == want);
-    // What a list returns can be sent back as it is.
+    // What a list returns can be sent back as it is, once: its revision is then out of date.
     const std::string again = after.dump();
+    want["revision"] = 3;
     CHECK(ok([&](sesame_buf* out) { return sesame_event_update(out, w.h(), w.staff.get(), again.c_str()); }) == want);
+    sesame_buf stale{};
+    CHECK(sesame_event_update(&stale, w.h(), w.staff.get(), again.c_str()) == SESAME_E_CONFLICT);
+    CHECK(stale.data == nullptr);
+    CHECK(std::string(sesame_last_error_message()).find("the event " + std::to_string(id_of(e)) + " has changed") !=
+          std::string::npos);
 
     const std::string close = json{{"id", id_of(k)}, {"status", "closed"}}.dump();
     const json closed = ok([&](sesame_buf* out) { return sesame_case_update(out, w.h(), w.staff.get(), close.c_str()); });
@@ -145,7 +153,8 @@ TEST_CASE("capi content: events, cases and documents round-trip as JSON records,
     CHECK(d["uploaded_by"] == "agency");
     CHECK(d["status"] == "pending");
     CHECK(d["event_id"] == id_of(e));
-    CHECK(d.size() == 11);
+    CHECK(d["revision"] == 1);
+    CHECK(d.size() == 12);
     const std::string returned = json{{"id", id_of(d)}, {"status", "received"}, {"uploaded_by", "client"}}.dump();
     const json got = ok([&](sesame_buf* out) { return sesame_document_update(out, w.h(), w.staff.get(), returned.c_str()); });
     CHECK(got["status"] == "received");

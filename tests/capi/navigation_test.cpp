@@ -89,7 +89,8 @@ TEST_CASE("capi navigation: sidebar items and gated resources round-trip as JSON
                            {"link", "/hearings"},
                            {"order", 20},
                            {"visibility", "private"},
-                           {"created_at", w.clock->now()}};
+                           {"created_at", w.clock->now()},
+                           {"revision", 1}};
     CHECK(item == expected);
     CHECK(ok([&](sesame_buf* out) { return sesame_sidebar_item_get(out, w.h(), w.reader.get(), id_of(item)); }) ==
           expected);
@@ -105,6 +106,7 @@ TEST_CASE("capi navigation: sidebar items and gated resources round-trip as JSON
     json want = expected;
     want["order"] = 0;
     want["visibility"] = "public";
+    want["revision"] = 2;
     CHECK(after == want);
     CHECK(titles(ok([&](sesame_buf* out) { return sesame_sidebar_item_list(out, w.h(), w.reader.get(), w.portal.id); })) ==
           std::vector<std::string>{"<b>Hearings</b>", "Home"});  // both at order 0: by id

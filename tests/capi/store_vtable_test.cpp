@@ -12,6 +12,7 @@
 
 #include "capi/store_adapter.hpp"
 #include "capi/store_codec.hpp"
+#include "sesame/engine.hpp"
 #include "store/conformance.hpp"
 
 namespace {
@@ -459,4 +460,82 @@ TEST_CASE("store vtable: a host store that does not send titles per language giv
     resource_row["titles"] = json::array({"es"});
     s.response = resource_row.dump();
     CHECK(store.find_gated_resource(2, sesame::ResourceKind::calendar, "hearings").code() == Code::callback);
+}
+
+// ---- a host store written before revisions ------------------------------------------------------
+
+namespace {
+
+// Removes every "revision" field, at any depth.
+void strip_revisions(json& j) {
+    if (j.is_object()) {
+        j.erase("revision");
+        for (auto& [key, value] : j.items()) strip_revisions(value);
+    } else if (j.is_array()) {
+        for (auto& item : j) strip_revisions(item);
+    }
+}
+
+// As served_call, for a host that never heard of revisions: it drops the field from what it is
+// asked to store (so every update applies over any revision) and never sends it back.
+sesame_status unrevised_call(void* user_data, sesame_sink* out, sesame_sink* error, const char* method, const char* request) {
+    auto* host = static_cast<ServedStore*>(user_data);
+    json q = json::parse(request, nullptr, /*allow_exceptions=*/false);
+    if (q.is_discarded()) {
+        write(error, "the request is not JSON");
+        return SESAME_E_INVALID_ARGUMENT;
+    }
+    strip_revisions(q);
+    auto r = codec::serve(*host->inner, method, q);
+    if (!r) {
+        write(error, r.status().message());
+        return static_cast<sesame_status>(r.code());
+    }
+    strip_revisions(*r);
+    return write(out, codec::dump(*r));
+}
+
+}  // namespace
+
+TEST_CASE("store vtable: a host store written before revisions keeps working; its records read at revision 0") {
+    sesame_store_vtable v = SESAME_STORE_VTABLE_INIT;
+    v.user_data = new ServedStore;
+    v.call = unrevised_call;
+    v.destroy = served_destroy;
+    sesame::EngineOptions o;
+    o.store = std::make_shared<sesame::capi::StoreAdapter>(v);
+    o.master_key = std::vector<std::uint8_t>(32, 0x42);
+    o.clock = std::make_shared<sesame::FakeClock>();
+    auto engine = sesame::Engine::open(std::move(o));
+    REQUIRE_MESSAGE(engine.ok(), engine.status().message());
+    sesame::Engine& e = **engine;
+    const sesame::Actor root{"root", 0, {}, true};
+
+    sesame::Agency agency;
+    agency.name = "Old Store County";
+    auto a = e.create_agency(root, agency);
+    REQUIRE(a.ok());
+    sesame::Client client;
+    client.agency_id = a->id;
+    client.first_name = "Ann";
+    auto created = e.create_client(root, client);
+    REQUIRE(created.ok());
+
+    auto read = e.get_client(root, created->id);
+    REQUIRE(read.ok());
+    CHECK(read->revision == 0);  // the store keeps none
+    // Staff edits go through, each over whatever is stored, as before revisions existed.
+    sesame::Client first = *read;
+    first.last_name = "Lee";
+    auto saved = e.update_client(root, first);
+    REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+    CHECK(saved->revision == 0);
+    sesame::Client second = *read;
+    second.middle_name = "B";
+    REQUIRE(e.update_client(root, second).ok());
+    CHECK(e.get_client(root, created->id)->middle_name == "B");
+    // A revision the store cannot have is refused by the engine, not silently ignored.
+    sesame::Client named = *read;
+    named.revision = 3;
+    CHECK(e.update_client(root, named).code() == Code::conflict);
 }

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "c_support.hpp"
 #include "capi/internal.hpp"
@@ -171,4 +172,42 @@ TEST_CASE("capi update: two threads updating different fields of one client keep
     const json stored = w.stored_client();
     CHECK(stored["first_name"] == "First" + std::to_string(kRounds - 1));
     CHECK(stored["last_name"] == "Last" + std::to_string(kRounds - 1));
+}
+
+TEST_CASE("capi update: forms read at one revision and saved at once from two engines on one file: exactly one wins") {
+    World w;
+    // A second engine on the same file, as a second server process would have.
+    auto other_store = sesame::open_sqlite_store({w.file.path().string()});
+    REQUIRE(other_store.ok());
+    sesame::EngineOptions o;
+    o.store = *other_store;
+    o.master_key = std::vector<std::uint8_t>(32, 0x3c);
+    o.clock = std::make_shared<sesame::FakeClock>(1'800'000'000);
+    auto opened = sesame::Engine::open(std::move(o));
+    REQUIRE(opened.ok());
+    sesame_engine other;
+    other.rep = std::move(*opened);
+
+    constexpr int kForms = 8;
+    for (int round = 0; round < 20; ++round) {
+        const std::int64_t read_at = w.stored_client()["revision"].get<std::int64_t>();
+        std::atomic<int> saved{0}, conflicts{0}, ready{0};
+        std::vector<std::thread> staff;
+        for (int i = 0; i < kForms; ++i)
+            staff.emplace_back([&, i] {
+                const json form = {{"id", w.client}, {"revision", read_at}, {"group", "form " + std::to_string(i)}};
+                ready.fetch_add(1);
+                while (ready.load() < kForms) std::this_thread::yield();
+                sesame_buf out{nullptr, 0};
+                const sesame_status st =
+                    sesame_client_update(&out, i % 2 ? &other : &w.handle, w.root.get(), form.dump().c_str());
+                sesame_buf_free(&out);
+                if (st == SESAME_OK) saved.fetch_add(1);
+                if (st == SESAME_E_CONFLICT) conflicts.fetch_add(1);
+            });
+        for (auto& t : staff) t.join();
+        CHECK(saved.load() == 1);
+        CHECK(conflicts.load() == kForms - 1);
+        CHECK(w.stored_client()["revision"] == read_at + 1);
+    }
 }

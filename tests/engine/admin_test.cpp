@@ -507,7 +507,7 @@ TEST_CASE("admin: each staff operation needs its permission") {
          }},
         {"update_portals",
          [&](const Actor& actor) {
-             Portal p = portal;
+             Portal p = *w.engine->get_portal(w.root, portal.id);  // as it is now: each run saves a change
              p.name = "Renamed " + std::to_string(++serial);
              return w.engine->update_portal(actor, p).code();
          }},
@@ -524,7 +524,7 @@ TEST_CASE("admin: each staff operation needs its permission") {
          }},
         {"update_clients",
          [&](const Actor& actor) {
-             Client c = client;
+             Client c = *w.engine->get_client(w.root, client.id);  // as it is now: each run saves a change
              c.group = "group " + std::to_string(++serial);
              return w.engine->update_client(actor, c).code();
          }},
@@ -740,10 +740,11 @@ TEST_CASE("admin: archiving or disabling a client revokes its sessions") {
     w.clock->advance(60);
     Client renamed = ann;
     renamed.middle_name = "Q";
-    REQUIRE(w.engine->update_client(w.root, renamed).ok());
+    auto saved = w.engine->update_client(w.root, renamed);
+    REQUIRE(saved.ok());
     CHECK(w.live("ann-1"));
 
-    Client archived = renamed;
+    Client archived = *saved;  // the update's answer carries the revision it stored
     archived.archived = true;
     auto r = w.engine->update_client(w.root, archived);
     REQUIRE(r.ok());
@@ -820,10 +821,11 @@ TEST_CASE("admin: turning client authentication off revokes the portal's session
 
     Portal renamed = court;
     renamed.name = "Court Portal";
-    REQUIRE(w.engine->update_portal(w.root, renamed).ok());
+    auto saved = w.engine->update_portal(w.root, renamed);
+    REQUIRE(saved.ok());
     CHECK(w.live("court-1"));
 
-    Portal off = renamed;
+    Portal off = *saved;  // the update's answer carries the revision it stored
     off.client_auth = ClientAuth::disabled;
     REQUIRE(w.engine->update_portal(w.root, off).ok());
     CHECK(w.revoked("court-1", "client_auth_disabled"));
@@ -1033,4 +1035,92 @@ TEST_CASE("admin: message templates") {
     CHECK(code_of({w.a.id, Channel::sms, "en", "", "{code}" + std::string(1994, 'x')}) == Code::ok);
     CHECK(code_of({w.a.id, Channel::sms, "en", "", "{code}" + std::string(1995, 'x')}) == Code::invalid_argument);
     CHECK(code_of({987654, Channel::sms, "en", "", "{code}"}) == Code::not_found);
+}
+
+TEST_CASE("admin: a staff update applies over the revision it names; a stale one is CONFLICT and changes nothing") {
+    World w;
+    Client created = w.client(w.a.id, "Ana");
+    CHECK(created.revision == 1);
+    auto read = w.engine->get_client(w.root, created.id);
+    REQUIRE(read.ok());
+    CHECK(read->revision == 1);
+
+    // Two staff open the same client; the first saves.
+    Client form_a = *read;
+    Client form_b = *read;
+    form_a.last_name = "Lopez";
+    auto saved = w.engine->update_client(w.root, form_a);
+    REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+    CHECK(saved->revision == 2);
+    CHECK(w.engine->get_client(w.root, created.id)->revision == 2);
+
+    // The second would overwrite the first's change: refused, naming the record and what to do.
+    form_b.middle_name = "Maria";
+    auto stale = w.engine->update_client(w.root, form_b);
+    REQUIRE_FALSE(stale.ok());
+    CHECK(stale.code() == Code::conflict);
+    CHECK(contains(stale.status().message(), "client " + std::to_string(created.id)));
+    CHECK(contains(stale.status().message(), "read it again"));
+    auto now = w.engine->get_client(w.root, created.id);
+    REQUIRE(now.ok());
+    CHECK(now->last_name == "Lopez");
+    CHECK(now->middle_name.empty());
+    CHECK(now->revision == 2);
+    auto updates = w.audit(w.a.id);
+    CHECK(std::count_if(updates.begin(), updates.end(), [&](const AuditEvent& e) {
+              return e.action == "client.update" && e.target == "client:" + std::to_string(created.id) && e.outcome == "ok";
+          }) == 1);
+
+    // Read again, the same change goes through; revision 0 applies over whatever is stored.
+    form_b = *now;
+    form_b.middle_name = "Maria";
+    REQUIRE(w.engine->update_client(w.root, form_b).ok());
+    Client blind = *w.engine->get_client(w.root, created.id);
+    blind.revision = 0;
+    blind.group = "docket-9";
+    auto over_any = w.engine->update_client(w.root, blind);
+    REQUIRE(over_any.ok());
+    CHECK(over_any->revision == 4);
+    CHECK(w.engine->get_client(w.root, created.id)->middle_name == "Maria");
+
+    // The same for the other kinds staff edit.
+    Portal portal = w.portal(w.a.id, "rev");
+    CHECK(portal.revision == 1);
+    Portal portal_form = portal;
+    portal.name = "First";
+    REQUIRE(w.engine->update_portal(w.root, portal).ok());
+    portal_form.name = "Second";
+    CHECK(w.engine->update_portal(w.root, portal_form).code() == Code::conflict);
+    CHECK(w.engine->get_portal(w.root, portal.id)->name == "First");
+
+    Agency agency_form = *w.engine->get_agency(w.root, w.b.id);
+    Agency agency_now = agency_form;
+    agency_now.name = "Agency B, renamed";
+    REQUIRE(w.engine->update_agency(w.root, agency_now).ok());
+    agency_form.time_zone = "UTC";
+    CHECK(w.engine->update_agency(w.root, agency_form).code() == Code::conflict);
+    CHECK(w.engine->get_agency(w.root, w.b.id)->time_zone == "America/Chicago");
+
+    SidebarItem item;
+    item.portal_id = portal.id;
+    item.title = "Forms";
+    item.link = "https://example.gov/forms";
+    auto made = w.engine->create_sidebar_item(w.root, item);
+    REQUIRE_MESSAGE(made.ok(), made.status().message());
+    CHECK(made->revision == 1);
+    SidebarItem item_form = *made;
+    made->title = "Court forms";
+    auto item_saved = w.engine->update_sidebar_item(w.root, *made);
+    REQUIRE(item_saved.ok());
+    CHECK(item_saved->revision == 2);
+    item_form.order = 5;
+    CHECK(w.engine->update_sidebar_item(w.root, item_form).code() == Code::conflict);
+
+    // A contact is changed field by field (its value and status); each change moves its revision.
+    Contact contact = w.contact(created.id, ContactKind::email, "ana@example.org");
+    CHECK(contact.revision == 1);
+    auto changed = w.engine->update_contact(w.root, contact.id, "ana.lopez@example.org", ContactStatus::valid);
+    REQUIRE(changed.ok());
+    CHECK(changed->revision == 2);
+    CHECK(w.engine->get_contact(w.root, contact.id)->revision == 2);
 }

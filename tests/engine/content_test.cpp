@@ -408,7 +408,7 @@ TEST_CASE("content: changes are audited by field name, never by what a field say
 
     e.status = "completed";
     e.description = "Order served";
-    ok(w.engine->update_event(staff, e));
+    e = ok(w.engine->update_event(staff, e));
     auto updated = w.events->of("event.update");
     REQUIRE(updated.size() == 1);
     CHECK(contains(updated.back().detail, "status"));

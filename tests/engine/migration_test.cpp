@@ -70,6 +70,20 @@ TEST_CASE("migration: the version 6 demo database of e361b0c opens at the curren
     REQUIRE(engine.update_sidebar_item(admin, item).ok());
     CHECK(engine.get_sidebar_item(admin, item.id)->titles == Titles{{"es", "Prueba"}});
 
+    // Rows from before step 8 read at revision 1, and updates compare and set on it.
+    auto client = engine.get_client(admin, ann);
+    REQUIRE(client.ok());
+    CHECK(client->revision == 1);
+    CHECK(portal->revision == 1);
+    CHECK(item.revision == 1);
+    CHECK(engine.get_sidebar_item(admin, item.id)->revision == 2);
+    CHECK(engine.update_sidebar_item(admin, item).code() == Code::conflict);  // still names revision 1
+    Client renamed = *client;
+    renamed.middle_name = "M";
+    auto saved = engine.update_client(admin, renamed);
+    REQUIRE(saved.ok());
+    CHECK(saved->revision == 2);
+
     // A new login round on the migrated file, past the old code's resend wait.
     clock->advance(3600);
     const RequestInfo request{.ip = "203.0.113.9", .user_agent = "migration-test"};

@@ -1270,13 +1270,13 @@ TEST_CASE_TEMPLATE_DEFINE("store: concurrent bumps of one counter are all counte
 #include "dashboard_conformance.hpp"
 #include "navigation_conformance.hpp"
 #include "profile_conformance.hpp"
-#include "profile_conformance.hpp"
 #include "uploads_conformance.hpp"
 #include "deletion_conformance.hpp"
+#include "revision_conformance.hpp"
 
 // Runs every case above, and those of content_conformance.hpp, navigation_conformance.hpp,
-// uploads_conformance.hpp, dashboard_conformance.hpp, profile_conformance.hpp and
-// deletion_conformance.hpp, against one store factory.
+// uploads_conformance.hpp, dashboard_conformance.hpp, profile_conformance.hpp,
+// deletion_conformance.hpp and revision_conformance.hpp, against one store factory.
 #define SESAME_STORE_CONFORMANCE(...)                                              \
     SESAME_STORE_CONTENT_CONFORMANCE(__VA_ARGS__);                                 \
     SESAME_STORE_NAVIGATION_CONFORMANCE(__VA_ARGS__);                              \
@@ -1284,6 +1284,7 @@ TEST_CASE_TEMPLATE_DEFINE("store: concurrent bumps of one counter are all counte
     SESAME_STORE_UPLOADS_CONFORMANCE(__VA_ARGS__);                                 \
     SESAME_STORE_DELETION_CONFORMANCE(__VA_ARGS__);                                \
     SESAME_STORE_DASHBOARD_CONFORMANCE(__VA_ARGS__);                               \
+    SESAME_STORE_REVISION_CONFORMANCE(__VA_ARGS__);                                \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_agencies, __VA_ARGS__);            \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_senders, __VA_ARGS__);             \
     TEST_CASE_TEMPLATE_INVOKE(store_conformance_portals, __VA_ARGS__);             \

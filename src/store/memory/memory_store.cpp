@@ -12,6 +12,7 @@
 
 #include "sesame/store.hpp"
 #include "store/guard.hpp"
+#include "store/revision.hpp"
 
 namespace sesame {
 namespace {
@@ -20,6 +21,12 @@ using store_detail::guarded;
 
 Status missing(const char* what) { return Status(Code::not_found, std::string("no such ") + what); }
 Status taken(const char* what) { return Status(Code::already_exists, std::string(what) + " already exists"); }
+
+// CONFLICT unless `given` is 0 (any revision) or the stored record's revision.
+template <class T>
+Status unchanged_since(const T& stored, std::int64_t given, const char* what) {
+    return store_detail::unchanged_since(what, stored.id, stored.revision, given);
+}
 
 // A session may be touched or revoked only while it could still be used.
 bool session_live(const Session& s, UnixTime now) {
@@ -43,6 +50,7 @@ public:
             std::lock_guard lock(mu_);
             Agency row = a;
             row.id = last_agency_ + 1;
+            row.revision = 1;
             agencies_.emplace(row.id, row);
             return last_agency_ = row.id;
         });
@@ -53,7 +61,9 @@ public:
             std::lock_guard lock(mu_);
             auto it = agencies_.find(a.id);
             if (it == agencies_.end()) return missing("agency");
+            SESAME_TRY(unchanged_since(it->second, a.revision, "agency"));
             auto row = a;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -85,6 +95,7 @@ public:
                 if (other.agency_id == p.agency_id && other.number == p.number) return taken("that agency phone");
             AgencyPhone row = p;
             row.id = last_phone_ + 1;
+            row.revision = 1;
             phones_.emplace(row.id, row);
             return last_phone_ = row.id;
         });
@@ -95,11 +106,13 @@ public:
             std::lock_guard lock(mu_);
             auto it = phones_.find(p.id);
             if (it == phones_.end()) return missing("agency phone");
+            SESAME_TRY(unchanged_since(it->second, p.revision, "agency phone"));
             if (!agencies_.count(p.agency_id)) return missing("agency");
             for (const auto& [id, other] : phones_)
                 if (id != p.id && other.agency_id == p.agency_id && other.number == p.number)
                     return taken("that agency phone");
             auto row = p;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -147,6 +160,7 @@ public:
                 if (other.slug == p.slug) return taken("a portal with that slug");
             Portal row = p;
             row.id = last_portal_ + 1;
+            row.revision = 1;
             portals_.emplace(row.id, row);
             return last_portal_ = row.id;
         });
@@ -157,10 +171,12 @@ public:
             std::lock_guard lock(mu_);
             auto it = portals_.find(p.id);
             if (it == portals_.end()) return missing("portal");
+            SESAME_TRY(unchanged_since(it->second, p.revision, "portal"));
             if (!agencies_.count(p.agency_id)) return missing("agency");
             for (const auto& [id, other] : portals_)
                 if (id != p.id && other.slug == p.slug) return taken("a portal with that slug");
             auto row = p;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -201,6 +217,7 @@ public:
             if (!agencies_.count(c.agency_id)) return missing("agency");
             Client row = c;
             row.id = last_client_ + 1;
+            row.revision = 1;
             clients_.emplace(row.id, row);
             return last_client_ = row.id;
         });
@@ -211,8 +228,10 @@ public:
             std::lock_guard lock(mu_);
             auto it = clients_.find(c.id);
             if (it == clients_.end()) return missing("client");
+            SESAME_TRY(unchanged_since(it->second, c.revision, "client"));
             if (!agencies_.count(c.agency_id)) return missing("agency");
             auto row = c;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -244,6 +263,7 @@ public:
             if (client_has_value(c.client_id, c.value, 0)) return taken("that contact on this client");
             Contact row = c;
             row.id = last_contact_ + 1;
+            row.revision = 1;
             auto [it, added] = contacts_.emplace(row.id, row);
             try {
                 index_contact(it->second);
@@ -261,6 +281,7 @@ public:
             std::lock_guard lock(mu_);
             auto it = contacts_.find(c.id);
             if (it == contacts_.end()) return missing("contact");
+            SESAME_TRY(unchanged_since(it->second, c.revision, "contact"));
             if (!clients_.count(c.client_id)) return missing("client");
             if (client_has_value(c.client_id, c.value, c.id)) return taken("that contact on this client");
             auto row = c;
@@ -278,6 +299,7 @@ public:
             }
             if (value_moves) drop(contacts_by_value_, ContactKey{before.agency_id, before.value}, row.id);
             if (client_moves) drop(contacts_by_client_, before.client_id, row.id);
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -717,6 +739,7 @@ public:
             SESAME_TRY(event_parents(e));
             Event row = e;
             row.id = last_event_ + 1;
+            row.revision = 1;
             events_.emplace(row.id, row);
             return last_event_ = row.id;
         });
@@ -727,8 +750,10 @@ public:
             std::lock_guard lock(mu_);
             auto it = events_.find(e.id);
             if (it == events_.end()) return missing("event");
+            SESAME_TRY(unchanged_since(it->second, e.revision, "event"));
             SESAME_TRY(event_parents(e));
             auto row = e;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -777,6 +802,7 @@ public:
             if (!clients_.count(c.client_id)) return missing("client");
             Case row = c;
             row.id = last_case_ + 1;
+            row.revision = 1;
             cases_.emplace(row.id, row);
             return last_case_ = row.id;
         });
@@ -787,8 +813,10 @@ public:
             std::lock_guard lock(mu_);
             auto it = cases_.find(c.id);
             if (it == cases_.end()) return missing("case");
+            SESAME_TRY(unchanged_since(it->second, c.revision, "case"));
             if (!clients_.count(c.client_id)) return missing("client");
             auto row = c;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -819,6 +847,7 @@ public:
             SESAME_TRY(document_parents(d));
             Document row = d;
             row.id = last_document_ + 1;
+            row.revision = 1;
             documents_.emplace(row.id, row);
             return last_document_ = row.id;
         });
@@ -829,8 +858,10 @@ public:
             std::lock_guard lock(mu_);
             auto it = documents_.find(d.id);
             if (it == documents_.end()) return missing("document");
+            SESAME_TRY(unchanged_since(it->second, d.revision, "document"));
             SESAME_TRY(document_parents(d));
             auto row = d;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -862,6 +893,7 @@ public:
             if (!portals_.count(item.portal_id)) return missing("portal");
             SidebarItem row = item;
             row.id = last_sidebar_item_ + 1;
+            row.revision = 1;
             sidebar_items_.emplace(row.id, row);
             return last_sidebar_item_ = row.id;
         });
@@ -872,8 +904,10 @@ public:
             std::lock_guard lock(mu_);
             auto it = sidebar_items_.find(item.id);
             if (it == sidebar_items_.end()) return missing("sidebar item");
+            SESAME_TRY(unchanged_since(it->second, item.revision, "sidebar item"));
             if (!portals_.count(item.portal_id)) return missing("portal");
             auto row = item;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });
@@ -915,6 +949,7 @@ public:
             SESAME_TRY(resource_key_free(resource));
             GatedResource row = resource;
             row.id = last_gated_resource_ + 1;
+            row.revision = 1;
             gated_resources_.emplace(row.id, row);
             return last_gated_resource_ = row.id;
         });
@@ -925,9 +960,11 @@ public:
             std::lock_guard lock(mu_);
             auto it = gated_resources_.find(resource.id);
             if (it == gated_resources_.end()) return missing("gated resource");
+            SESAME_TRY(unchanged_since(it->second, resource.revision, "gated resource"));
             if (!portals_.count(resource.portal_id)) return missing("portal");
             SESAME_TRY(resource_key_free(resource));
             auto row = resource;
+            row.revision = it->second.revision + 1;
             it->second = std::move(row);
             return {};
         });

@@ -347,6 +347,21 @@ ALTER TABLE sidebar_items ADD COLUMN titles TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE gated_resources ADD COLUMN titles TEXT NOT NULL DEFAULT '{}';
 )sql";
 
+// Version 8: a revision on every staff-managed record that can be updated, for compare-and-set
+// (include/sesame/store.hpp). Rows from before start at revision 1, as a new row does.
+constexpr const char* kVersion8 = R"sql(
+ALTER TABLE agencies ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE agency_phones ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE portals ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE clients ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE contacts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE events ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE cases ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sidebar_items ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE gated_resources ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
@@ -355,6 +370,7 @@ constexpr Migration kMigrations[] = {
     {5, kVersion5},
     {6, kVersion6},
     {7, kVersion7},
+    {8, kVersion8},
 };
 
 constexpr const char* kRestore =

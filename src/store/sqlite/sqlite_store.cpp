@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/guard.hpp"
+#include "store/revision.hpp"
 
 namespace sesame {
 namespace sqlite {
@@ -136,12 +137,15 @@ Agency read_agency(const Stmt& st) {
     a.sms_countries = split_countries(st.text(6));
     a.sms_per_hour_limit = st.i32(7);
     a.created_at = st.i64(8);
+    a.revision = st.i64(9);
     return a;
 }
 
 #define PHONE_COLS "id, agency_id, number, registration"
 AgencyPhone read_phone(const Stmt& st) {
-    return {st.i64(0), st.i64(1), st.text(2), st.word<CarrierRegistration>(3)};
+    AgencyPhone v{st.i64(0), st.i64(1), st.text(2), st.word<CarrierRegistration>(3)};
+    v.revision = st.i64(4);
+    return v;
 }
 
 #define EMAIL_COLS "id, agency_id, address, display_name"
@@ -193,6 +197,7 @@ Portal read_portal(const Stmt& st) {
     s.default_language = st.text(19);
     s.host = st.text(20);
     p.created_at = st.i64(21);
+    p.revision = st.i64(22);
     return p;
 }
 
@@ -226,6 +231,7 @@ Client read_client(const Stmt& st) {
     c.status = st.text(11);
     c.archived = st.i64(12) != 0;
     c.created_at = st.i64(13);
+    c.revision = st.i64(14);
     return c;
 }
 
@@ -238,7 +244,9 @@ void bind_contact(Stmt& st, const Contact& c) {
 }
 
 Contact read_contact(const Stmt& st) {
-    return {st.i64(0), st.i64(1), st.i64(2), st.word<ContactKind>(3), st.text(4), st.word<ContactStatus>(5), st.i64(6)};
+    Contact v{st.i64(0), st.i64(1), st.i64(2), st.word<ContactKind>(3), st.text(4), st.word<ContactStatus>(5), st.i64(6)};
+    v.revision = st.i64(7);
+    return v;
 }
 
 #define MESSAGE_COLS                                                                                             \
@@ -376,6 +384,7 @@ Event read_event(const Stmt& st) {
     e.status = st.text(10);
     e.description = st.text(11);
     e.created_at = st.i64(12);
+    e.revision = st.i64(13);
     return e;
 }
 
@@ -400,6 +409,7 @@ Case read_case(const Stmt& st) {
     c.status = st.text(6);
     c.description = st.text(7);
     c.created_at = st.i64(8);
+    c.revision = st.i64(9);
     return c;
 }
 
@@ -427,6 +437,7 @@ Document read_document(const Stmt& st) {
     d.uploaded_by = st.text(8);
     d.status = st.text(9);
     d.created_at = st.i64(10);
+    d.revision = st.i64(11);
     return d;
 }
 
@@ -467,6 +478,7 @@ SidebarItem read_sidebar_item(const Stmt& st) {
     i.visibility = st.word<Visibility>(6);
     i.created_at = st.i64(7);
     i.titles = read_titles(st.text(8));
+    i.revision = st.i64(9);
     return i;
 }
 
@@ -491,6 +503,7 @@ GatedResource read_gated_resource(const Stmt& st) {
     r.requires_login = st.i64(6) != 0;
     r.created_at = st.i64(7);
     r.titles = read_titles(st.text(8));
+    r.revision = st.i64(9);
     return r;
 }
 
@@ -549,6 +562,18 @@ DashboardTemplate read_dashboard(const Stmt& st) {
     t.updated_at = st.i64(3);
     return t;
 }
+
+// What a SELECT reads of a record that carries a revision: its columns, then the revision.
+#define AGENCY_READ AGENCY_COLS ", revision"
+#define PHONE_READ PHONE_COLS ", revision"
+#define PORTAL_READ PORTAL_COLS ", revision"
+#define CLIENT_READ CLIENT_COLS ", revision"
+#define CONTACT_READ CONTACT_COLS ", revision"
+#define EVENT_READ EVENT_COLS ", revision"
+#define CASE_READ CASE_COLS ", revision"
+#define DOCUMENT_READ DOCUMENT_COLS ", revision"
+#define SIDEBAR_READ SIDEBAR_COLS ", revision"
+#define RESOURCE_READ RESOURCE_COLS ", revision"
 
 #define CHANGE_COLS \
     "challenge_id, agency_id, portal_id, client_id, session_id, kind, value, replaces_contact_id, created_at"
@@ -617,14 +642,14 @@ public:
 
     Status update_agency(const Agency& a) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE agencies SET " AGENCY_SET " WHERE id = ?9",
-                          [&](Stmt& st) { bind_agency(st, a); st.bind(9, a.id); }, "agency");
+            return revised(c, "UPDATE agencies SET " AGENCY_SET ", revision = revision + 1 WHERE id = ?9 AND (?10 = 0 OR revision = ?10)",
+                          [&](Stmt& st) { bind_agency(st, a); st.bind(9, a.id).bind(10, a.revision); }, "SELECT revision FROM agencies WHERE id = ?1", a.id, a.revision, "agency");
         });
     }
 
     Result<Agency> get_agency(Id id) override {
         return read([&](Connection& c) -> Result<Agency> {
-            auto st = Stmt::prepare(c, "SELECT " AGENCY_COLS " FROM agencies WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " AGENCY_READ " FROM agencies WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_agency, "agency");
         });
@@ -632,7 +657,7 @@ public:
 
     Result<std::vector<Agency>> list_agencies() override {
         return read([&](Connection& c) -> Result<std::vector<Agency>> {
-            auto st = Stmt::prepare(c, "SELECT " AGENCY_COLS " FROM agencies ORDER BY id");
+            auto st = Stmt::prepare(c, "SELECT " AGENCY_READ " FROM agencies ORDER BY id");
             if (!st) return st.status();
             return all_rows(*st, read_agency);
         });
@@ -648,17 +673,16 @@ public:
 
     Status update_agency_phone(const AgencyPhone& p) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE agency_phones SET agency_id = ?1, number = ?2, registration = ?3 WHERE id = ?4",
+            return revised(c, "UPDATE agency_phones SET agency_id = ?1, number = ?2, registration = ?3, revision = revision + 1 WHERE id = ?4 AND (?5 = 0 OR revision = ?5)",
                           [&](Stmt& st) {
-                              st.bind(1, p.agency_id).bind(2, p.number).bind(3, to_string(p.registration)).bind(4, p.id);
-                          },
-                          "agency phone");
+                              st.bind(1, p.agency_id).bind(2, p.number).bind(3, to_string(p.registration)).bind(4, p.id).bind(5, p.revision);
+                          }, "SELECT revision FROM agency_phones WHERE id = ?1", p.id, p.revision, "agency phone");
         });
     }
 
     Result<std::vector<AgencyPhone>> list_agency_phones(Id agency_id) override {
         return read([&](Connection& c) -> Result<std::vector<AgencyPhone>> {
-            auto st = Stmt::prepare(c, "SELECT " PHONE_COLS " FROM agency_phones WHERE agency_id = ?1 ORDER BY id");
+            auto st = Stmt::prepare(c, "SELECT " PHONE_READ " FROM agency_phones WHERE agency_id = ?1 ORDER BY id");
             if (!st) return st.status();
             return all_rows(st->bind(1, agency_id), read_phone);
         });
@@ -690,14 +714,14 @@ public:
 
     Status update_portal(const Portal& p) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE portals SET " PORTAL_SET " WHERE id = ?22",
-                          [&](Stmt& st) { bind_portal(st, p); st.bind(22, p.id); }, "portal");
+            return revised(c, "UPDATE portals SET " PORTAL_SET ", revision = revision + 1 WHERE id = ?22 AND (?23 = 0 OR revision = ?23)",
+                          [&](Stmt& st) { bind_portal(st, p); st.bind(22, p.id).bind(23, p.revision); }, "SELECT revision FROM portals WHERE id = ?1", p.id, p.revision, "portal");
         });
     }
 
     Result<Portal> get_portal(Id id) override {
         return read([&](Connection& c) -> Result<Portal> {
-            auto st = Stmt::prepare(c, "SELECT " PORTAL_COLS " FROM portals WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " PORTAL_READ " FROM portals WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_portal, "portal");
         });
@@ -705,7 +729,7 @@ public:
 
     Result<Portal> find_portal_by_slug(const std::string& slug) override {
         return read([&](Connection& c) -> Result<Portal> {
-            auto st = Stmt::prepare(c, "SELECT " PORTAL_COLS " FROM portals WHERE slug = ?1");
+            auto st = Stmt::prepare(c, "SELECT " PORTAL_READ " FROM portals WHERE slug = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, slug), read_portal, "portal");
         });
@@ -713,7 +737,7 @@ public:
 
     Result<std::vector<Portal>> list_portals(Id agency_id) override {
         return read([&](Connection& c) -> Result<std::vector<Portal>> {
-            auto st = Stmt::prepare(c, "SELECT " PORTAL_COLS " FROM portals WHERE agency_id = ?1 ORDER BY id");
+            auto st = Stmt::prepare(c, "SELECT " PORTAL_READ " FROM portals WHERE agency_id = ?1 ORDER BY id");
             if (!st) return st.status();
             return all_rows(st->bind(1, agency_id), read_portal);
         });
@@ -729,14 +753,14 @@ public:
 
     Status update_client(const Client& cl) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE clients SET " CLIENT_SET " WHERE id = ?14",
-                          [&](Stmt& st) { bind_client(st, cl); st.bind(14, cl.id); }, "client");
+            return revised(c, "UPDATE clients SET " CLIENT_SET ", revision = revision + 1 WHERE id = ?14 AND (?15 = 0 OR revision = ?15)",
+                          [&](Stmt& st) { bind_client(st, cl); st.bind(14, cl.id).bind(15, cl.revision); }, "SELECT revision FROM clients WHERE id = ?1", cl.id, cl.revision, "client");
         });
     }
 
     Result<Client> get_client(Id id) override {
         return read([&](Connection& c) -> Result<Client> {
-            auto st = Stmt::prepare(c, "SELECT " CLIENT_COLS " FROM clients WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " CLIENT_READ " FROM clients WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_client, "client");
         });
@@ -744,7 +768,7 @@ public:
 
     Result<std::vector<Client>> list_clients(Id agency_id) override {
         return read([&](Connection& c) -> Result<std::vector<Client>> {
-            auto st = Stmt::prepare(c, "SELECT " CLIENT_COLS " FROM clients WHERE agency_id = ?1 ORDER BY id");
+            auto st = Stmt::prepare(c, "SELECT " CLIENT_READ " FROM clients WHERE agency_id = ?1 ORDER BY id");
             if (!st) return st.status();
             return all_rows(st->bind(1, agency_id), read_client);
         });
@@ -759,8 +783,8 @@ public:
 
     Status update_contact(const Contact& ct) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE contacts SET " CONTACT_SET " WHERE id = ?7",
-                          [&](Stmt& st) { bind_contact(st, ct); st.bind(7, ct.id); }, "contact");
+            return revised(c, "UPDATE contacts SET " CONTACT_SET ", revision = revision + 1 WHERE id = ?7 AND (?8 = 0 OR revision = ?8)",
+                          [&](Stmt& st) { bind_contact(st, ct); st.bind(7, ct.id).bind(8, ct.revision); }, "SELECT revision FROM contacts WHERE id = ?1", ct.id, ct.revision, "contact");
         });
     }
 
@@ -798,7 +822,7 @@ public:
 
     Result<Contact> get_contact(Id id) override {
         return read([&](Connection& c) -> Result<Contact> {
-            auto st = Stmt::prepare(c, "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " CONTACT_READ " FROM contacts WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_contact, "contact");
         });
@@ -806,7 +830,7 @@ public:
 
     Result<std::vector<Contact>> list_contacts(Id client_id) override {
         return read([&](Connection& c) -> Result<std::vector<Contact>> {
-            auto st = Stmt::prepare(c, "SELECT " CONTACT_COLS " FROM contacts WHERE client_id = ?1 ORDER BY id");
+            auto st = Stmt::prepare(c, "SELECT " CONTACT_READ " FROM contacts WHERE client_id = ?1 ORDER BY id");
             if (!st) return st.status();
             return all_rows(st->bind(1, client_id), read_contact);
         });
@@ -815,7 +839,7 @@ public:
     Result<std::vector<Contact>> find_contacts(Id agency_id, const std::string& value) override {
         return read([&](Connection& c) -> Result<std::vector<Contact>> {
             auto st = Stmt::prepare(
-                c, "SELECT " CONTACT_COLS " FROM contacts WHERE agency_id = ?1 AND value = ?2 ORDER BY id");
+                c, "SELECT " CONTACT_READ " FROM contacts WHERE agency_id = ?1 AND value = ?2 ORDER BY id");
             if (!st) return st.status();
             return all_rows(st->bind(1, agency_id).bind(2, value), read_contact);
         });
@@ -1153,14 +1177,14 @@ public:
 
     Status update_event(const Event& e) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE events SET " EVENT_SET " WHERE id = ?13",
-                          [&](Stmt& st) { bind_event(st, e); st.bind(13, e.id); }, "event");
+            return revised(c, "UPDATE events SET " EVENT_SET ", revision = revision + 1 WHERE id = ?13 AND (?14 = 0 OR revision = ?14)",
+                          [&](Stmt& st) { bind_event(st, e); st.bind(13, e.id).bind(14, e.revision); }, "SELECT revision FROM events WHERE id = ?1", e.id, e.revision, "event");
         });
     }
 
     Result<Event> get_event(Id id) override {
         return read([&](Connection& c) -> Result<Event> {
-            auto st = Stmt::prepare(c, "SELECT " EVENT_COLS " FROM events WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " EVENT_READ " FROM events WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_event, "event");
         });
@@ -1168,7 +1192,7 @@ public:
 
     Result<std::vector<Event>> list_events(Id client_id) override {
         return read([&](Connection& c) -> Result<std::vector<Event>> {
-            auto st = Stmt::prepare(c, "SELECT " EVENT_COLS " FROM events WHERE client_id = ?1 "
+            auto st = Stmt::prepare(c, "SELECT " EVENT_READ " FROM events WHERE client_id = ?1 "
                                        "ORDER BY event_date, event_time, id");
             if (!st) return st.status();
             return all_rows(st->bind(1, client_id), read_event);
@@ -1197,14 +1221,14 @@ public:
 
     Status update_case(const Case& cs) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE cases SET " CASE_SET " WHERE id = ?9",
-                          [&](Stmt& st) { bind_case(st, cs); st.bind(9, cs.id); }, "case");
+            return revised(c, "UPDATE cases SET " CASE_SET ", revision = revision + 1 WHERE id = ?9 AND (?10 = 0 OR revision = ?10)",
+                          [&](Stmt& st) { bind_case(st, cs); st.bind(9, cs.id).bind(10, cs.revision); }, "SELECT revision FROM cases WHERE id = ?1", cs.id, cs.revision, "case");
         });
     }
 
     Result<Case> get_case(Id id) override {
         return read([&](Connection& c) -> Result<Case> {
-            auto st = Stmt::prepare(c, "SELECT " CASE_COLS " FROM cases WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " CASE_READ " FROM cases WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_case, "case");
         });
@@ -1212,7 +1236,7 @@ public:
 
     Result<std::vector<Case>> list_cases(Id client_id) override {
         return read([&](Connection& c) -> Result<std::vector<Case>> {
-            auto st = Stmt::prepare(c, "SELECT " CASE_COLS " FROM cases WHERE client_id = ?1 ORDER BY id");
+            auto st = Stmt::prepare(c, "SELECT " CASE_READ " FROM cases WHERE client_id = ?1 ORDER BY id");
             if (!st) return st.status();
             return all_rows(st->bind(1, client_id), read_case);
         });
@@ -1228,14 +1252,14 @@ public:
 
     Status update_document(const Document& d) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE documents SET " DOCUMENT_SET " WHERE id = ?11",
-                          [&](Stmt& st) { bind_document(st, d); st.bind(11, d.id); }, "document");
+            return revised(c, "UPDATE documents SET " DOCUMENT_SET ", revision = revision + 1 WHERE id = ?11 AND (?12 = 0 OR revision = ?12)",
+                          [&](Stmt& st) { bind_document(st, d); st.bind(11, d.id).bind(12, d.revision); }, "SELECT revision FROM documents WHERE id = ?1", d.id, d.revision, "document");
         });
     }
 
     Result<Document> get_document(Id id) override {
         return read([&](Connection& c) -> Result<Document> {
-            auto st = Stmt::prepare(c, "SELECT " DOCUMENT_COLS " FROM documents WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " DOCUMENT_READ " FROM documents WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_document, "document");
         });
@@ -1243,7 +1267,7 @@ public:
 
     Result<std::vector<Document>> list_documents(Id client_id) override {
         return read([&](Connection& c) -> Result<std::vector<Document>> {
-            auto st = Stmt::prepare(c, "SELECT " DOCUMENT_COLS " FROM documents WHERE client_id = ?1 ORDER BY id");
+            auto st = Stmt::prepare(c, "SELECT " DOCUMENT_READ " FROM documents WHERE client_id = ?1 ORDER BY id");
             if (!st) return st.status();
             return all_rows(st->bind(1, client_id), read_document);
         });
@@ -1259,8 +1283,8 @@ public:
 
     Status update_sidebar_item(const SidebarItem& item) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE sidebar_items SET " SIDEBAR_SET " WHERE id = ?9",
-                          [&](Stmt& st) { bind_sidebar_item(st, item); st.bind(9, item.id); }, "sidebar item");
+            return revised(c, "UPDATE sidebar_items SET " SIDEBAR_SET ", revision = revision + 1 WHERE id = ?9 AND (?10 = 0 OR revision = ?10)",
+                          [&](Stmt& st) { bind_sidebar_item(st, item); st.bind(9, item.id).bind(10, item.revision); }, "SELECT revision FROM sidebar_items WHERE id = ?1", item.id, item.revision, "sidebar item");
         });
     }
 
@@ -1273,7 +1297,7 @@ public:
 
     Result<SidebarItem> get_sidebar_item(Id id) override {
         return read([&](Connection& c) -> Result<SidebarItem> {
-            auto st = Stmt::prepare(c, "SELECT " SIDEBAR_COLS " FROM sidebar_items WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " SIDEBAR_READ " FROM sidebar_items WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_sidebar_item, "sidebar item");
         });
@@ -1281,7 +1305,7 @@ public:
 
     Result<std::vector<SidebarItem>> list_sidebar_items(Id portal_id) override {
         return read([&](Connection& c) -> Result<std::vector<SidebarItem>> {
-            auto st = Stmt::prepare(c, "SELECT " SIDEBAR_COLS " FROM sidebar_items WHERE portal_id = ?1 "
+            auto st = Stmt::prepare(c, "SELECT " SIDEBAR_READ " FROM sidebar_items WHERE portal_id = ?1 "
                                        "ORDER BY item_order, id");
             if (!st) return st.status();
             return all_rows(st->bind(1, portal_id), read_sidebar_item);
@@ -1297,9 +1321,8 @@ public:
 
     Status update_gated_resource(const GatedResource& resource) override {
         return write([&](Connection& c) -> Status {
-            return update(c, "UPDATE gated_resources SET " RESOURCE_SET " WHERE id = ?9",
-                          [&](Stmt& st) { bind_gated_resource(st, resource); st.bind(9, resource.id); },
-                          "gated resource");
+            return revised(c, "UPDATE gated_resources SET " RESOURCE_SET ", revision = revision + 1 WHERE id = ?9 AND (?10 = 0 OR revision = ?10)",
+                          [&](Stmt& st) { bind_gated_resource(st, resource); st.bind(9, resource.id).bind(10, resource.revision); }, "SELECT revision FROM gated_resources WHERE id = ?1", resource.id, resource.revision, "gated resource");
         });
     }
 
@@ -1312,7 +1335,7 @@ public:
 
     Result<GatedResource> get_gated_resource(Id id) override {
         return read([&](Connection& c) -> Result<GatedResource> {
-            auto st = Stmt::prepare(c, "SELECT " RESOURCE_COLS " FROM gated_resources WHERE id = ?1");
+            auto st = Stmt::prepare(c, "SELECT " RESOURCE_READ " FROM gated_resources WHERE id = ?1");
             if (!st) return st.status();
             return one_row(st->bind(1, id), read_gated_resource, "gated resource");
         });
@@ -1320,7 +1343,7 @@ public:
 
     Result<GatedResource> find_gated_resource(Id portal_id, ResourceKind kind, const std::string& slug) override {
         return read([&](Connection& c) -> Result<GatedResource> {
-            auto st = Stmt::prepare(c, "SELECT " RESOURCE_COLS " FROM gated_resources "
+            auto st = Stmt::prepare(c, "SELECT " RESOURCE_READ " FROM gated_resources "
                                        "WHERE portal_id = ?1 AND kind = ?2 AND slug = ?3");
             if (!st) return st.status();
             st->bind(1, portal_id).bind(2, to_string(kind)).bind(3, slug);
@@ -1330,7 +1353,7 @@ public:
 
     Result<std::vector<GatedResource>> list_gated_resources(Id portal_id) override {
         return read([&](Connection& c) -> Result<std::vector<GatedResource>> {
-            auto st = Stmt::prepare(c, "SELECT " RESOURCE_COLS " FROM gated_resources WHERE portal_id = ?1 "
+            auto st = Stmt::prepare(c, "SELECT " RESOURCE_READ " FROM gated_resources WHERE portal_id = ?1 "
                                        "ORDER BY kind, slug, id");
             if (!st) return st.status();
             return all_rows(st->bind(1, portal_id), read_gated_resource);
@@ -1691,6 +1714,26 @@ private:
         SESAME_TRY(st->run());
         if (st->changes() == 0) return Status(Code::not_found, std::string("no such ") + what);
         return {};
+    }
+
+    // An update that is compare-and-set on the record's revision (include/sesame/store.hpp): `sql`
+    // changes the row only while its revision is the one bound (or 0 is bound) and adds 1 to it.
+    // When no row changed, `probe` (the revision of the row with id ?1) tells NOT_FOUND from
+    // CONFLICT; both are read inside the same write transaction.
+    template <class Bind>
+    static Status revised(Connection& c, const char* sql, Bind bind, const char* probe, Id id, std::int64_t revision,
+                          const char* what) {
+        auto st = Stmt::prepare(c, sql);
+        if (!st) return st.status();
+        bind(*st);
+        SESAME_TRY(st->run());
+        if (st->changes() > 0) return {};
+        auto now = Stmt::prepare(c, probe);
+        if (!now) return now.status();
+        auto row = now->bind(1, id).step();
+        if (!row) return row.status();
+        if (!*row) return Status(Code::not_found, std::string("no such ") + what);
+        return store_detail::revision_conflict(what, id, now->i64(0), revision);
     }
 
     // NOT_FOUND unless the portal exists.
