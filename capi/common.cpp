@@ -3,6 +3,11 @@
 
 #include <sodium.h>
 
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
 #include "capi/internal.hpp"
 
 namespace {
@@ -39,6 +44,15 @@ struct LastError {
 };
 thread_local LastError last_error;
 
+// What the current call ignored, and its JSON text, made when first asked for.
+struct Warnings {
+    static constexpr std::size_t kMax = 32;
+    std::vector<std::string> items;
+    std::string text = "[]";
+    bool text_current = true;
+};
+thread_local Warnings warnings;
+
 }  // namespace
 
 namespace sesame::capi {
@@ -54,7 +68,18 @@ sesame_status fail(const Status& status) {
     return static_cast<sesame_status>(status.code());
 }
 
+void warn(std::string text) {
+    if (warnings.items.size() >= Warnings::kMax) return;
+    warnings.items.push_back(std::move(text));
+    warnings.text_current = false;
+}
+
 void clear_error() noexcept {
+    if (!warnings.items.empty()) {
+        warnings.items.clear();
+        warnings.text = "[]";  // fits the small-string buffer: cannot throw
+        warnings.text_current = true;
+    }
     last_error.message.clear();
     last_error.retry_after = 0;
     last_error.reason = "";
@@ -89,6 +114,18 @@ const char* sesame_last_error_message(void) { return last_error.message.c_str();
 int64_t sesame_last_error_retry_after(void) { return last_error.retry_after; }
 
 const char* sesame_last_error_reason(void) { return last_error.reason; }
+
+const char* sesame_last_warnings(void) {
+    if (!warnings.text_current) {
+        try {
+            warnings.text = nlohmann::json(warnings.items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        } catch (...) {
+            warnings.text = "[]";
+        }
+        warnings.text_current = true;
+    }
+    return warnings.text.c_str();
+}
 
 int32_t sesame_version_number(void) { return SESAME_VERSION_NUMBER; }
 

@@ -1,5 +1,6 @@
-// Internal to capi/: strict reading of one JSON object into a C++ record, shared by the record
-// readers (capi/records.cpp, capi/content_records.cpp).
+// Internal to capi/: reading of one JSON object into a C++ record, shared by the record readers
+// (capi/records.cpp, capi/content_records.cpp, capi/navigation_records.cpp). A wrong type is an
+// error naming the field; a field the record does not have is a warning.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +18,16 @@
 #include "sesame/model.hpp"
 #include "sesame/status.hpp"
 
+namespace sesame::capi {
+void warn(std::string text);  // capi/internal.hpp
+}
+
 namespace sesame::records {
 
 using nlohmann::json;
 
-// Reads the fields of one JSON object, refusing wrong types, and afterwards any field it was not
-// asked about. Stops at the first error.
+// Reads the fields of one JSON object, refusing wrong types; afterwards names any field it was not
+// asked about in the thread's warnings. Stops at the first error.
 class Reader {
 public:
     Reader(const json& j, std::string prefix) : j_(j), prefix_(std::move(prefix)) {}
@@ -119,11 +124,13 @@ public:
         }
     }
 
+    // The first error; or OK, after naming each field it was not asked about in the thread's
+    // warnings (sesame_last_warnings): a field of a later version, or a misspelling.
     Status finish() {
         if (!err_.ok()) return err_;
         for (const auto& [key, value] : j_.items())
             if (!seen_.count(key))
-                return {Code::invalid_argument, fmt::format("unknown field \"{}{}\": check its spelling against docs/c-api.md", prefix_, key)};
+                capi::warn(fmt::format("unknown field \"{}{}\" ignored: check its spelling against docs/c-api.md", prefix_, key));
         return {};
     }
 

@@ -248,10 +248,17 @@ Status read_phone_change(const json& j, AgencyPhone& out) {
 }
 
 Status read_new_contact(const json& j, Contact& out) {
+    // A field of the contact record that adding does not take is refused, not ignored: a contact
+    // given as opted out must not be stored as valid.
+    if (j.contains("status"))
+        return {Code::invalid_argument,
+                "field \"contact.status\" cannot be given when adding: a new contact is valid; set its status with "
+                "sesame_contact_update"};
     return read_into(j, out, "contact", [](Reader& r, Contact& c) {
         r.integer("client_id", c.client_id);
         r.word("kind", c.kind, "\"phone\" or \"email\"");
         r.text("value", c.value);
+        r.ignore("agency_id");  // the client's
     });
 }
 

@@ -14,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+namespace sesame::capi {
+void warn(std::string text);  // capi/internal.hpp
+}
+
 namespace sesame::capi::store_codec {
 namespace {
 
@@ -426,7 +430,22 @@ void read_value(const json& v, T& out, const std::string& path, std::string& err
 template <Record T>
 void read_value(const json& v, std::vector<T>& out, const std::string& path, std::string& error);
 
-// Reads named fields of one object: each must be present, and nothing else may be.
+// Set while a host's response is read (read_response), naming the method.
+thread_local bool t_reading_response = false;
+thread_local std::string t_response_method;
+
+struct ReadingResponse {
+    explicit ReadingResponse(std::string_view method) {
+        t_response_method.assign(method);
+        t_reading_response = true;
+    }
+    ~ReadingResponse() { t_reading_response = false; }
+    ReadingResponse(const ReadingResponse&) = delete;
+    ReadingResponse& operator=(const ReadingResponse&) = delete;
+};
+
+// Reads named fields of one object: each must be present (but those marked tolerant), and nothing
+// else may be, except in a host's response.
 class Reader {
 public:
     // `prefix` is put before each field name in messages ("agency.", "[2].", "").
@@ -454,12 +473,18 @@ public:
         read_value(*it, out, prefix_ + name, error_);
     }
 
-    // The first problem, or "" when the object was read whole.
+    // The first problem, or "" when the object was read whole. A field the record does not have is
+    // a problem in a request (both sides are this library), and in a host's response only a
+    // warning (sesame_last_warnings): a store written for a later version may send more.
     std::string finish() {
         if (!error_.empty()) return error_;
         for (const auto& item : j_.items())
-            if (std::find(seen_.begin(), seen_.end(), item.key()) == seen_.end())
-                return field_named(prefix_ + item.key()) + " is not part of the record";
+            if (std::find(seen_.begin(), seen_.end(), item.key()) == seen_.end()) {
+                if (!t_reading_response) return field_named(prefix_ + item.key()) + " is not part of the record";
+                capi::warn(fmt::format("store {}: response field \"{}{}\" ignored: it is not part of the record in this "
+                                       "version of Sesame",
+                                       t_response_method, prefix_, item.key()));
+            }
         return {};
     }
 
@@ -994,6 +1019,7 @@ template <class T>
 Result<T> read_response(std::string_view method, std::string_view text) {
     auto j = parse_response(method, text);
     if (!j) return j.status();
+    ReadingResponse reading(method);
     T out{};
     if (Status s = decode_response(*j, out); !s.ok()) return protocol_error(method, "response " + s.message());
     return out;

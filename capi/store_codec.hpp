@@ -10,8 +10,11 @@
 // serve(), which runs a request against any C++ Store, so that the protocol can be tested end to end
 // and a host can put a C++ store behind its own vtable.
 //
-// Reading is strict on both sides: every field must be present with its type, and a field the
-// record does not have is refused. Nothing here throws except std::bad_alloc.
+// Reading is strict on both sides, with two exceptions for a host's responses: every field must be
+// present with its type (but the fields added after the first release, which a store written
+// before them does not send), and a field the record does not have is refused in a request and
+// ignored, with a warning (sesame_last_warnings), in a response. Nothing here throws except
+// std::bad_alloc.
 #pragma once
 
 #include <span>

@@ -20,8 +20,10 @@
  *     structs may grow at their end without breaking callers built against an older header.
  *  8. Staff records (agencies, portals, clients, contacts, messages, audit events, ...) cross the ABI
  *     as UTF-8 JSON objects whose schema is in docs/c-api.md. Malformed JSON, a field named twice in
- *     one object, a wrong type or an unknown field is SESAME_E_INVALID_ARGUMENT naming the field,
- *     and nothing is written. An update that gives the record's "revision" as read is
+ *     one object or a wrong type is SESAME_E_INVALID_ARGUMENT naming the field, and nothing is
+ *     written. A field the record does not have is ignored and named in sesame_last_warnings(), so
+ *     that a program written for a later version, whose records have more fields, still works; a
+ *     field left out takes its default (create) or keeps its value (update). An update that gives the record's "revision" as read is
  *     compare-and-set: SESAME_E_CONFLICT, nothing written, when the record changed since.
  *  9. Thread-safety: an engine may be used from any number of threads at once; each function says so.
  *     The thread each callback runs on is stated with the callback.
@@ -87,6 +89,13 @@ SESAME_API int64_t sesame_last_error_retry_after(void);
  * "sms_paused"; "" after any other failure. Static text, never NULL. Thread-safe (thread-local).
  * Later versions may add reasons. */
 SESAME_API const char *sesame_last_error_reason(void);
+
+/* What the last call on this thread ignored, whether it succeeded or failed: a JSON array of
+ * strings, "[]" when nothing ("unknown field \"client.colour\" ignored: ..."). Every call that
+ * returns a status starts a new list; at most 32 are kept. Owned by the library, valid until the
+ * thread's next call. Thread-safe (thread-local). Check it in development and tests: a misspelled
+ * field is ignored, not refused. */
+SESAME_API const char *sesame_last_warnings(void);
 
 /* SESAME_VERSION_NUMBER of the library actually loaded, and its version text. Thread-safe. */
 SESAME_API int32_t sesame_version_number(void);

@@ -283,10 +283,12 @@ TEST_CASE("directory vtable: garbage is CALLBACK naming the method and the field
     CHECK(owners.code() == Code::callback);
     CHECK(contains(owners.status().message(), "\"client.first_name\""));
 
+    // A field of a later version is ignored, and named in the thread's warnings.
+    (void)sesame_sink_write(nullptr, nullptr, 0);  // any call that returns a status starts a new list
     d.owners.json = "[" + pair(R"({"id": 41, "agency_id": 3, "nickname": "A"})", kAnnPhone) + "]";
     owners = directory.find_owners(3, "+15551234567");
-    CHECK(owners.code() == Code::callback);
-    CHECK(contains(owners.status().message(), "\"client.nickname\""));
+    CHECK(owners.ok());
+    CHECK(contains(sesame_last_warnings(), "client.nickname"));
 
     d.owners.json = "[" + pair(R"({"id": 0, "agency_id": 3})", kAnnPhone) + "]";
     CHECK(contains(directory.find_owners(3, "+15551234567").status().message(), "\"client.id\""));
