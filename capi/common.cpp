@@ -70,6 +70,11 @@ sesame_status fail(const Status& status) {
 
 void warn(std::string text) {
     if (warnings.items.size() >= Warnings::kMax) return;
+    constexpr std::size_t kLongest = 300;
+    if (text.size() > kLongest) {
+        text.resize(kLongest);  // a cut character becomes U+FFFD in the JSON text
+        text += "...";
+    }
     warnings.items.push_back(std::move(text));
     warnings.text_current = false;
 }

@@ -28,7 +28,8 @@ namespace sesame::capi {
 // Records a failure for sesame_last_error_message() and returns its code.
 sesame_status fail(const Status& status);
 sesame_status fail(sesame_status code, std::string message);
-// Adds to the thread's warnings (sesame_last_warnings), keeping the first 32.
+// Adds to the thread's warnings (sesame_last_warnings), keeping the first 32, each cut to 300
+// bytes (a caller's field name can be of any length).
 void warn(std::string text);
 // Empties the thread's last error and warnings: every call that returns a status starts with it (in guard), so a
 // call that returns SESAME_OK leaves "" behind (conventions, rule 3).

@@ -772,3 +772,18 @@ TEST_CASE("capi staff: no exception crosses the ABI") {
     // A success clears the last error (sesame.h, convention 3).
     CHECK(std::string(sesame_last_error_message()).empty());
 }
+
+TEST_CASE("capi staff: a very long unknown field name is cut in the warnings, and at most 32 are kept") {
+    World w;
+    json record = {{"agency_id", id_of(w.a)}, {"first_name", "Ann"}};
+    record["a" + std::string(100000, 'x')] = 1;  // read first: object members are read in name order
+    for (int i = 0; i < 40; ++i) record["extra" + std::to_string(i)] = i;
+    Answer made = call([&](sesame_buf* out) { return sesame_client_create(out, w.engine(), w.root.get(), record.dump().c_str()); });
+    REQUIRE(made.status == SESAME_OK);
+    const json warnings = json::parse(sesame_last_warnings());
+    REQUIRE(warnings.size() == 32);
+    for (const auto& warning : warnings) CHECK(warning.get<std::string>().size() <= 303);
+    CHECK(warnings[0].get<std::string>().ends_with("..."));
+    CHECK(has(warnings[0].get<std::string>(), "client.axxx"));
+    CHECK(has(warnings[1].get<std::string>(), "client.extra0"));
+}
