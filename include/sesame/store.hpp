@@ -2,7 +2,7 @@
 //
 // A Store must be safe to call from any number of threads at once. Each method is atomic: it
 // either applies whole or not at all; transact() groups several calls into one unit of work. The methods marked ATOMIC carry the guarantees that single
-// use, attempt counting and supersession rely on; tests/store/conformance.hpp checks every one of
+// use, attempt counting and supersession rely on; sesame/testing/store_conformance.hpp checks every one of
 // them, and every store (memory, SQLite, a host's own) must pass that suite.
 //
 // Errors: NOT_FOUND for a missing row where the method says so, ALREADY_EXISTS for a unique key,

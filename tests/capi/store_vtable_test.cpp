@@ -13,7 +13,8 @@
 #include "capi/store_adapter.hpp"
 #include "capi/store_codec.hpp"
 #include "sesame/engine.hpp"
-#include "store/conformance.hpp"
+#include "sesame/testing/vtable_store.hpp"
+#include "sesame/testing/store_conformance.hpp"
 
 namespace {
 
@@ -32,17 +33,13 @@ struct ServedStore {
 
 sesame_status served_call(void* user_data, sesame_sink* out, sesame_sink* error, const char* method, const char* request) {
     auto* host = static_cast<ServedStore*>(user_data);
-    const json q = json::parse(request, nullptr, /*allow_exceptions=*/false);
-    if (q.is_discarded()) {
-        write(error, "the request is not JSON");
-        return SESAME_E_INVALID_ARGUMENT;
-    }
-    auto r = codec::serve(*host->inner, method, q);
+    // Served through the exported side of the protocol (sesame/testing/vtable_store.hpp).
+    auto r = sesame::testing::serve_store_call(*host->inner, method, request);
     if (!r) {
         write(error, r.status().message());
         return static_cast<sesame_status>(r.code());
     }
-    return write(out, codec::dump(*r));
+    return write(out, *r);
 }
 
 void served_destroy(void* user_data) {
@@ -58,7 +55,9 @@ std::shared_ptr<sesame::Store> served_adapter(std::atomic<int>* destroyed = null
     v.user_data = host;
     v.call = served_call;
     v.destroy = served_destroy;
-    return std::make_shared<sesame::capi::StoreAdapter>(v);
+    auto store = sesame::testing::store_from_vtable(v);  // as a host checking its own store does
+    REQUIRE(store.ok());
+    return *store;
 }
 
 struct VtableStoreFactory {
@@ -566,4 +565,33 @@ TEST_CASE("store vtable: a field the library does not know, in a host's response
     auto served = codec::serve(*sesame::make_memory_store(), "update_client", request);
     CHECK(served.code() == Code::invalid_argument);
     CHECK(contains(served.status().message(), "\"client.nickname\" is not part of the record"));
+}
+
+TEST_CASE("testing: store_from_vtable refuses a vtable without call() or too small, and still destroys it once") {
+    std::atomic<int> destroyed{0};
+    sesame_store_vtable v = SESAME_STORE_VTABLE_INIT;
+    auto* host = new ServedStore;
+    host->destroyed = &destroyed;
+    v.user_data = host;
+    v.destroy = served_destroy;
+    auto refused = sesame::testing::store_from_vtable(v);  // no call()
+    CHECK(refused.code() == Code::invalid_argument);
+    CHECK(contains(refused.status().message(), "call()"));
+    CHECK(destroyed == 1);
+
+    host = new ServedStore;
+    host->destroyed = &destroyed;
+    v.user_data = host;
+    v.call = served_call;
+    v.struct_size = 4;
+    refused = sesame::testing::store_from_vtable(v);
+    CHECK(refused.code() == Code::invalid_argument);
+    CHECK(contains(refused.status().message(), "struct_size"));
+    CHECK(destroyed == 2);
+
+    auto served = sesame::testing::serve_store_call(*sesame::make_memory_store(), "get_agency", "{\"id\": 1, \"id\": 2}");
+    CHECK(served.code() == Code::invalid_argument);
+    CHECK(contains(served.status().message(), "twice"));
+    served = sesame::testing::serve_store_call(*sesame::make_memory_store(), "no_such_method", "{}");
+    CHECK(served.code() == Code::invalid_argument);
 }

@@ -39,6 +39,7 @@ pc=$(find "$prefix" -path '*/pkgconfig/sesame.pc' | head -n 1)
 libdir=$(dirname "$(dirname "$pc")")
 for f in "$prefix/include/sesame/sesame.h" "$prefix/include/sesame/sesame_version.h" \
   "$prefix/include/sesame/sesame_export.h" "$prefix/include/sesame/engine.hpp" \
+  "$prefix/include/sesame/testing/store_conformance.hpp" "$prefix/include/sesame/testing/vtable_store.hpp" \
   "$libdir/libsesame.a" "$libdir/libsesame.so" "$libdir/libsesame.so.0" \
   "$libdir/cmake/sesame/sesameConfig.cmake" "$libdir/cmake/sesame/sesameConfigVersion.cmake" \
   "$libdir/cmake/sesame/sesameTargets.cmake"; do
@@ -73,6 +74,15 @@ readelf -d "$work/cmake-build/consumer_shared" | grep -q 'NEEDED.*\[libsesame\.s
   die "consumer_shared does not load libsesame.so.0"
 check_run "$work/cmake-build/consumer_shared"
 check_run "$work/cmake-build/consumer_static"
+
+step "the installed store conformance suite against a store behind sesame_store_vtable"
+"$work/cmake-build/store_conformance" --no-intro >"$work/conformance.log" 2>&1 || {
+  cat "$work/conformance.log"
+  die "the installed conformance suite failed"
+}
+tail -n 3 "$work/conformance.log"
+grep -q 'test cases: *[1-9][0-9]* | *[1-9][0-9]* passed | 0 failed' "$work/conformance.log" ||
+  die "the installed conformance suite ran no case"
 
 step "the README's C++ program: readme_shared (sesame::sesame) and readme_static (sesame::static)"
 readelf -d "$work/cmake-build/readme_shared" | grep -q 'NEEDED.*\[libsesame\.so\.0\]' ||

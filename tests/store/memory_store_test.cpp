@@ -1,5 +1,5 @@
 // The conformance suite against the in-memory store.
-#include "conformance.hpp"
+#include "sesame/testing/store_conformance.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // The conformance suite against the SQLite store, each case on a new database file.
-#include "conformance.hpp"
+#include "sesame/testing/store_conformance.hpp"
 #include "temp_db.hpp"
 
 namespace {

@@ -1,5 +1,7 @@
 // The Store conformance suite: every method and every contract of include/sesame/store.hpp, written
-// once and run against each store.
+// once and run against each store: Sesame's own (tests/store, tests/capi) and, installed with the
+// library, a host's (a C store through sesame/testing/vtable_store.hpp; docs/c-store-directory.md,
+// "Checking a store"). It is doctest test cases: the including file needs <doctest/doctest.h>.
 //
 // A store joins by providing a factory type whose `make()` returns a fresh, empty store on each call,
 // naming it for doctest, and invoking the suite:
