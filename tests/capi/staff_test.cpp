@@ -149,7 +149,15 @@ void refuses_bad_records(World& w, const std::string& record, Run&& run, Stored&
         CHECK(ans.status == SESAME_E_INVALID_ARGUMENT);
         CHECK_MESSAGE(has(ans.message, c.named), ans.message);
     }
-    // (A field the record does not have is no refusal but a warning: capi_test.c, test_bad_json.)
+    // A field the record does not have is no refusal but a warning (capi_test.c, test_bad_json);
+    // in a record refused before it is read (here: a field named twice) it is not even that.
+    std::string twice = json::parse(record).dump();
+    twice.pop_back();
+    twice += std::string(twice.size() > 1 ? "," : "") + R"("colour": 1, "colour": 2})";
+    Answer refused = call([&](sesame_buf* out) { return run(out, twice.c_str()); });
+    CHECK(refused.status == SESAME_E_INVALID_ARGUMENT);
+    CHECK_MESSAGE(has(refused.message, "twice"), refused.message);
+    CHECK(std::string(sesame_last_warnings()) == "[]");
     CHECK(stored() == before);
     CHECK(w.audit_count() == events);
 }
