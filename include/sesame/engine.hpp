@@ -97,10 +97,13 @@ struct ClientImportRow {
     std::optional<std::string> email;
 };
 
-// What became of one row: the new client's id, or (client_id 0) why nothing of the row was kept.
+// What became of one row: the new client's id, or (client_id 0) why nothing of the row was kept
+// and, when one field was to blame, which: "phone", "email" or a client field ("first_name",
+// "dob", ...); empty for the row as a whole or the store.
 struct ClientImportResult {
     Id client_id = 0;
     Status status;
+    std::string field;
 };
 
 // Rows per store transaction in import_clients.
@@ -196,8 +199,11 @@ public:
     // refuses a write (a constraint, a trigger, a full disk), that transaction is rolled back and
     // its rows are tried again one transaction each: the rows the store takes are kept, the others
     // carry its status. When none of them can be written the import ends there: the rows after
-    // carry the failure, and what earlier transactions wrote stays. Audited as create_client and
-    // add_contact are, per row kept.
+    // carry the failure, and what earlier transactions wrote stays. Each row kept is audited once:
+    // "client.create", its detail naming the fields set and each contact (id, kind, masked value).
+    // The rows' checks (phone numbers above all) run on worker threads, up to one per hardware
+    // thread and at most 8, while the checked rows are written on the caller's thread; an import
+    // of at most 128 rows starts none. Every worker has finished when the call returns.
     Result<std::vector<ClientImportResult>> import_clients(
         const Actor& actor, Id agency_id, const std::vector<ClientImportRow>& rows,
         const std::function<void(std::size_t done, std::size_t total)>& progress = {},

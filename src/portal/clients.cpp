@@ -6,29 +6,39 @@
 
 #include "auth/engine_impl.hpp"
 #include "identity/identity.hpp"
+#include "portal/row_checks.hpp"
 #include "portal/staff.hpp"
 
 namespace sesame {
 
 namespace portal {
 
-Status validate_client(const Client& c) {
-    const std::pair<const char*, const std::string*> fields[] = {
-        {"client.client_reference", &c.client_reference}, {"client.first_name", &c.first_name},
-        {"client.middle_name", &c.middle_name},           {"client.last_name", &c.last_name},
-        {"client.gender", &c.gender},                     {"client.type", &c.type},
-        {"client.group", &c.group},
+Status validate_client(const Client& c, std::string* field) {
+    const auto refuse = [&](const char* name, Status why) {
+        if (field) *field = name;
+        return why;
     };
-    for (const auto& [name, value] : fields) SESAME_TRY(check_text(name, *value, portal::kMaxField, false));
-    SESAME_TRY(check_text("client.status", c.status, portal::kMaxField, true));
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"client_reference", &c.client_reference}, {"first_name", &c.first_name}, {"middle_name", &c.middle_name},
+        {"last_name", &c.last_name},               {"gender", &c.gender},         {"type", &c.type},
+        {"group", &c.group},
+    };
+    for (const auto& [name, value] : fields)
+        if (Status st = check_text(fmt::format("client.{}", name), *value, portal::kMaxField, false); !st.ok())
+            return refuse(name, std::move(st));
+    if (Status st = check_text("client.status", c.status, portal::kMaxField, true); !st.ok())
+        return refuse("status", std::move(st));
     if (c.first_name.empty() && c.last_name.empty() && c.client_reference.empty())
-        return {Code::invalid_argument, "a client needs a first_name, a last_name or a client_reference"};
+        return refuse("", {Code::invalid_argument, "a client needs a first_name, a last_name or a client_reference"});
     if (!portal::is_language(c.language))
-        return {Code::invalid_argument, "client.language must be two lowercase letters (an ISO 639-1 code such as \"es\")"};
+        return refuse("language", {Code::invalid_argument,
+                                   "client.language must be two lowercase letters (an ISO 639-1 code such as \"es\")"});
     if (!c.dob.empty() && !portal::is_date(c.dob))
-        return {Code::invalid_argument, "client.dob must be empty or a date written YYYY-MM-DD"};
+        return refuse("dob", {Code::invalid_argument, "client.dob must be empty or a date written YYYY-MM-DD"});
     return {};
 }
+
+Status validate_client(const Client& c) { return validate_client(c, nullptr); }
 
 }  // namespace portal
 
@@ -125,44 +135,58 @@ Result<std::vector<ClientImportResult>> Engine::import_clients(
     auto agency = im.visible_agency(actor, agency_id);
     if (!agency) return agency.status();
 
-    // Everything that needs no store is checked first, outside any transaction.
+    // Everything that needs no store is checked outside any transaction, on worker threads, while
+    // the rows already checked are written.
     struct Ready {
         Client client;
         std::vector<std::pair<ContactKind, std::string>> contacts;  // normalised
     };
     std::vector<ClientImportResult> out(rows.size());
     std::vector<std::optional<Ready>> ready(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto check_row = [&](std::size_t i) {
         Ready r{rows[i].client, {}};
         r.client.id = 0;
         r.client.agency_id = agency_id;
-        if (Status v = validate_client(r.client); !v.ok()) {
-            out[i].status = v;
-            continue;
+        r.client.revision = 0;
+        if (Status v = validate_client(r.client, &out[i].field); !v.ok()) {
+            out[i].status = std::move(v);
+            return;
         }
-        bool valid = true;
         for (const auto& [value, kind] : {std::pair{&rows[i].phone, ContactKind::phone},
                                           std::pair{&rows[i].email, ContactKind::email}}) {
             if (!*value) continue;
-            auto normalized = normalize_contact(kind, **value, *agency);
+            // The result names the field, so the message is the check's own ("the phone number is
+            // too short: ...").
+            auto normalized = kind == ContactKind::phone ? identity::normalize_phone(**value, agency->default_region)
+                                                         : identity::normalize_email(**value);
             if (!normalized) {
                 out[i].status = normalized.status();
-                valid = false;
-                break;
+                out[i].field = to_string(kind);
+                return;
             }
             r.contacts.emplace_back(kind, std::move(*normalized));
         }
-        if (valid) ready[i] = std::move(r);
-    }
+        ready[i] = std::move(r);
+    };
+    // Runs on a worker thread: touches row i's own slots only, and lets nothing escape.
+    const auto check = [&](std::size_t i) noexcept {
+        try {
+            check_row(i);
+        } catch (const std::exception& e) {
+            ready[i].reset();
+            out[i].status = Status(Code::internal, fmt::format("checking the row failed: {}", e.what()));
+        }
+    };
+    portal::RowChecks checks(rows.size(), check);
 
-    // Writes row i: its client and contacts, then their audit events. Any failure is returned, and
-    // the unit around it rolls back.
+    // Writes row i: its client and contacts, then one audit event naming both. Any failure is
+    // returned, and the unit around it rolls back.
     const auto write = [&](std::size_t i) -> Status {
         Ready& r = *ready[i];
         r.client.created_at = im.now();
         auto id = im.store->insert_client(r.client);
         if (!id) return id.status();
-        std::vector<Contact> added;
+        std::vector<std::string> detail = client_changes(Client{}, r.client);
         for (const auto& [kind, value] : r.contacts) {
             Contact c;
             c.agency_id = agency_id;
@@ -173,27 +197,21 @@ Result<std::vector<ClientImportResult>> Engine::import_clients(
             c.created_at = im.now();
             auto cid = im.store->insert_contact(c);
             if (!cid) return cid.code() == Code::already_exists ? contact_exists(kind) : cid.status();
-            c.id = *cid;
-            c.revision = 1;
-            added.push_back(std::move(c));
+            detail.push_back(fmt::format("contact:{} {} {}", *cid, to_string(kind), identity::mask(kind, value)));
         }
         out[i].client_id = *id;
-        r.client.id = *id;
         portal::audit_change(im, actor, agency_id, "client.create", fmt::format("client:{}", *id),
-                             portal::join_fields(client_changes(Client{}, r.client)));
-        for (const Contact& c : added)
-            portal::audit_change(im, actor, agency_id, "contact.add", fmt::format("contact:{}", c.id),
-                                 fmt::format("client:{} {} {}", c.client_id, to_string(c.kind),
-                                             identity::mask(c.kind, c.value)));
+                             portal::join_fields(detail));
         return {};
     };
     const auto forget = [&](std::size_t from, std::size_t to, const Status& why) {
         for (std::size_t i = from; i < to; ++i)
-            if (ready[i]) out[i] = {0, Status(why.code(), fmt::format("not imported: {}", why.message()))};
+            if (ready[i]) out[i] = {0, Status(why.code(), fmt::format("not imported: {}", why.message())), ""};
     };
 
     for (std::size_t start = 0; start < rows.size(); start += batch) {
         const std::size_t end = std::min(rows.size(), start + batch);
+        checks.wait_for(end);
         const Status unit = im.unit([&]() -> Status {
             for (std::size_t i = start; i < end; ++i)
                 if (ready[i]) SESAME_TRY(write(i));
@@ -213,10 +231,13 @@ Result<std::vector<ClientImportResult>> Engine::import_clients(
                 if (one.ok()) {
                     ++written;
                 } else {
-                    out[i] = {0, one};
+                    out[i] = {0, one, ""};
                 }
             }
             if (written == 0 && tried > 0) {
+                // The rows after carry the failure, except those refused by their own checks,
+                // which keep their reason: the report then names every row to fix.
+                checks.wait_for(rows.size());
                 forget(end, rows.size(), unit);
                 return out;
             }

@@ -40,6 +40,8 @@ Status check_text(std::string_view field, std::string_view value, std::size_t ma
 // The checks of a client record (src/portal/clients.cpp): INVALID_ARGUMENT naming the field
 // ("client.dob must be ...") and its bound, or OK.
 Status validate_client(const Client& c);
+// The same, naming in `field` the client field refused ("first_name"; empty for the row as a whole).
+Status validate_client(const Client& c, std::string* field);
 
 // Two lowercase ASCII letters (ISO 639-1 shape).
 bool is_language(std::string_view s);
