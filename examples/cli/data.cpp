@@ -31,6 +31,11 @@ std::string known_columns() {
     return s;
 }
 
+// A column's place in kColumns, which orders the problems reported for one row.
+std::size_t column_rank(const std::string& column) {
+    return static_cast<std::size_t>(std::find(kColumns.begin(), kColumns.end(), column) - kColumns.begin());
+}
+
 // ---- CSV reading (RFC 4180) ---------------------------------------------------------------------
 
 struct Record {
@@ -211,9 +216,10 @@ struct Row {
     std::optional<std::string> email;
 };
 
-// Checks every field of a record; appends each problem found. True when there were none.
-bool validate_row(const Record& rec, const std::vector<std::string>& header, const sesame::Agency& agency, Row& row,
-                  std::vector<Problem>& problems) {
+// Checks every field of a record (the phone number only when `check_phone` or the row has another
+// problem); appends each problem found. True when there were none.
+bool validate_row(const Record& rec, const std::vector<std::string>& header, const sesame::Agency& agency,
+                  bool check_phone, Row& row, std::vector<Problem>& problems) {
     const std::size_t before = problems.size();
     auto problem = [&](const std::string& column, const std::string& reason) {
         problems.push_back({rec.line, column, reason});
@@ -253,14 +259,6 @@ bool validate_row(const Record& rec, const std::vector<std::string>& header, con
         !std::islower(static_cast<unsigned char>(row.client.language[1])))
         problem("language", "'" + language + "' is not a two-letter lower-case ISO 639-1 code such as en or es");
 
-    const std::string phone = get("phone");
-    if (!phone.empty()) {
-        auto parsed = sesame::normalize_identifier(phone, agency.default_region);
-        if (!parsed) problem("phone", "'" + phone + "': " + parsed.status().message());
-        else if (parsed->kind != sesame::ContactKind::phone)
-            problem("phone", "'" + phone + "' is an email address: put it in the email column");
-        else row.phone = phone;
-    }
     const std::string email = get("email");
     if (!email.empty()) {
         if (email.find('@') == std::string::npos) {
@@ -271,6 +269,25 @@ bool validate_row(const Record& rec, const std::vector<std::string>& header, con
             row.email = email;
         }
     }
+    // The engine reads the phone number (libphonenumber's checks cost more than all the others
+    // together) and names it when it refuses the row. Here it is read only in a dry run (which
+    // calls no engine) or in a row refused already, so that the report names every problem of the
+    // row at once.
+    const std::string phone = get("phone");
+    if (!phone.empty()) {
+        if (phone.find('@') != std::string::npos) {
+            problem("phone", "'" + phone + "' is an email address: put it in the email column");
+        } else if (problems.size() != before || check_phone) {
+            if (auto parsed = sesame::normalize_identifier(phone, agency.default_region); !parsed)
+                problem("phone", "'" + phone + "': " + parsed.status().message());
+            else
+                row.phone = phone;
+        } else {
+            row.phone = phone;
+        }
+    }
+    std::stable_sort(problems.begin() + static_cast<std::ptrdiff_t>(before), problems.end(),
+                     [](const Problem& x, const Problem& y) { return column_rank(x.column) < column_rank(y.column); });
     return problems.size() == before;
 }
 
@@ -330,7 +347,7 @@ Status cmd_import_clients(Context& ctx, const Parsed& p) {
     std::vector<std::size_t> lines;
     for (std::size_t k = 0; k < records.size(); ++k) {
         Row row;
-        if (!validate_row(records[k], header, *agency, row, problems)) {
+        if (!validate_row(records[k], header, *agency, dry_run, row, problems)) {
             ++skipped;
             continue;
         }
@@ -350,6 +367,14 @@ Status cmd_import_clients(Context& ctx, const Parsed& p) {
             if (r.client_id != 0) {
                 ++imported;
                 imported_ids.push_back(r.client_id);
+            } else if (r.status.code() == Code::invalid_argument && column_rank(r.field) < kColumns.size()) {
+                // A field the engine refused: the phone number, as the command leaves it to the engine.
+                ++skipped;
+                const std::string& typed = r.field == "phone" ? *valid[k].phone
+                                           : r.field == "email" ? *valid[k].email
+                                                                : std::string();
+                problems.push_back({lines[k], r.field,
+                                    (typed.empty() ? "" : "'" + typed + "': ") + r.status.message()});
             } else {
                 ++skipped;
                 problems.push_back({lines[k], "-", std::string(sesame::code_name(r.status.code())) + ": " +
