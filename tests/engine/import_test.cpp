@@ -2,12 +2,12 @@
 // each row whole or not at all, refusals per row naming the field, permissions once, one audit
 // event per row kept, checks on worker threads, and a store that fails half-way.
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "store/exec_sql.hpp"
 #include "engine/support.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -16,16 +16,6 @@ using namespace sesame::test;
 
 namespace {
 
-void exec(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    REQUIRE_MESSAGE(rc == SQLITE_OK, message);
-}
 
 ClientImportRow row(std::size_t n) {
     ClientImportRow r;
@@ -190,7 +180,7 @@ TEST_CASE("import: a store that stops taking rows ends the import; every row aft
     SqliteWorld w;
     const auto before = w.engine->list_clients(w.root, w.agency.id)->size();
     // From the 1,200th client on, the database refuses every client, as a full disk would.
-    exec(w.database().str(), "CREATE TRIGGER full BEFORE INSERT ON clients WHEN (SELECT count(*) FROM clients) >= " +
+    exec_sql(w.database().str(), "CREATE TRIGGER full BEFORE INSERT ON clients WHEN (SELECT count(*) FROM clients) >= " +
                                  std::to_string(before + 1200) +
                                  " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
     std::vector<ClientImportRow> rows;

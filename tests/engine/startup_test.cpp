@@ -1,11 +1,11 @@
 // Opening an engine on a store: the store's key check value refuses another master key, and a
 // database made before the check gets it written by the first key to open it. And the audit
 // events a failing store cannot keep are reported, not dropped.
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 
+#include "store/exec_sql.hpp"
 #include "support.hpp"
 
 namespace sesame::test {
@@ -20,16 +20,6 @@ Result<std::unique_ptr<Engine>> open_with(std::shared_ptr<Store> store, std::uin
     return Engine::open(std::move(o));
 }
 
-void exec(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    REQUIRE_MESSAGE(rc == SQLITE_OK, message);
-}
 
 TEST_CASE("key check: the memory store keeps the first key's value and refuses another key") {
     auto store = make_memory_store();
@@ -74,7 +64,7 @@ TEST_CASE("key check: a database without one (made before the check) gets it fro
         REQUIRE(store.ok());
         REQUIRE(open_with(*store, 1).ok());
     }
-    exec(db.str(), "DELETE FROM sesame_meta WHERE key = 'key_check'");  // as an older Sesame left it
+    exec_sql(db.str(), "DELETE FROM sesame_meta WHERE key = 'key_check'");  // as an older Sesame left it
     {
         auto store = open_sqlite_store({db.str()});
         REQUIRE(store.ok());
@@ -112,7 +102,7 @@ TEST_CASE("audit: an event the store cannot keep is reported and counted; the op
     });
     REQUIRE(engine.ok());
     const Actor root{"root", 0, {}, true};
-    exec(db.str(), "CREATE TRIGGER full_disk BEFORE INSERT ON audit BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;");
+    exec_sql(db.str(), "CREATE TRIGGER full_disk BEFORE INSERT ON audit BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;");
     Agency a;
     a.name = "Court";
     auto created = (*engine)->create_agency(root, a);
@@ -131,7 +121,7 @@ TEST_CASE("audit: an event the store cannot keep is reported and counted; the op
     CHECK((*engine)->audit_failures() == 2);
     CHECK(reported.size() == 2);
 
-    exec(db.str(), "DROP TRIGGER full_disk;");
+    exec_sql(db.str(), "DROP TRIGGER full_disk;");
     CHECK((*engine)->record_audit(own).ok());
     CHECK((*engine)->audit_failures() == 2);
 }

@@ -2,32 +2,18 @@
 // by a build that knew only step 6 read back with no titles, and take titles afterwards.
 #include <doctest/doctest.h>
 
-#include <sqlite3.h>
 
 #include <string>
 
+#include "exec_sql.hpp"
 #include "sesame/store.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "temp_db.hpp"
 
 using namespace sesame;
+using sesame::test::exec_sql;
 using sesame::test::TempDb;
-
-namespace {
-
-void exec(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close_v2(db);
-    REQUIRE_MESSAGE(rc == SQLITE_OK, message);
-}
-
-}  // namespace
 
 TEST_CASE("sqlite: step 7 gives the sidebar items and gated resources of a version 6 file empty titles per language") {
     REQUIRE(sqlite::migrations().size() >= 7);
@@ -47,10 +33,10 @@ TEST_CASE("sqlite: step 7 gives the sidebar items and gated resources of a versi
         portal_id = *(*v6)->insert_portal(p);
     }
     // The rows as a step-6 build wrote them: no titles column.
-    exec(db.str(), "INSERT INTO sidebar_items (agency_id, portal_id, title, link, item_order, visibility, created_at) "
+    exec_sql(db.str(), "INSERT INTO sidebar_items (agency_id, portal_id, title, link, item_order, visibility, created_at) "
                    "VALUES (" + std::to_string(agency_id) + ", " + std::to_string(portal_id) +
                        ", 'Hearing calendar', '/calendars/hearings', 10, 'public', 1)");
-    exec(db.str(), "INSERT INTO gated_resources (agency_id, portal_id, kind, slug, title, requires_login, created_at) "
+    exec_sql(db.str(), "INSERT INTO gated_resources (agency_id, portal_id, kind, slug, title, requires_login, created_at) "
                    "VALUES (" + std::to_string(agency_id) + ", " + std::to_string(portal_id) +
                        ", 'form', 'check-in', 'Check-in form', 1, 2)");
 
@@ -80,8 +66,8 @@ TEST_CASE("sqlite: step 7 gives the sidebar items and gated resources of a versi
 
     // A cell edited by hand into something that is not an object of strings reads as no titles
     // rather than failing the whole sidebar.
-    exec(db.str(), "UPDATE sidebar_items SET titles = 'not json'");
-    exec(db.str(), "UPDATE gated_resources SET titles = '{\"es\": 3, \"fr\": \"Formulaire\"}'");
+    exec_sql(db.str(), "UPDATE sidebar_items SET titles = 'not json'");
+    exec_sql(db.str(), "UPDATE gated_resources SET titles = '{\"es\": 3, \"fr\": \"Formulaire\"}'");
     items = store.list_sidebar_items(portal_id);
     REQUIRE(items.ok());
     REQUIRE(items->size() == 1);
